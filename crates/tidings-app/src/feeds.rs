@@ -1,0 +1,70 @@
+//! Following feeds: add, import, export, list.
+
+use tidings_core::{Feed, FeedId, NewFeed, SourceId};
+use tidings_fetch::{parse_opml, write_opml};
+use url::Url;
+
+use crate::{App, AppError, Result};
+
+/// What an OPML import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub added: usize,
+    /// Listed in the file but followed already.
+    pub existing: usize,
+}
+
+impl App {
+    /// Follows the feed at `url` (http or https). It is polled on the next
+    /// pass of the worker.
+    pub async fn add_feed(&self, url: &str) -> Result<Feed> {
+        let url = parse_feed_url(url)?;
+        self.follow(&NewFeed::new(url)).await
+    }
+
+    /// Follows every feed an OPML document lists; feeds already followed are
+    /// counted, not duplicated.
+    pub async fn import_opml(&self, text: &str) -> Result<ImportReport> {
+        let feeds = parse_opml(text).map_err(|e| AppError::Invalid(e.to_string()))?;
+        let mut report = ImportReport::default();
+        for feed in &feeds {
+            match self.follow(feed).await {
+                Ok(_) => report.added += 1,
+                Err(AppError::Conflict(_)) => report.existing += 1,
+                Err(other) => return Err(other),
+            }
+        }
+        Ok(report)
+    }
+
+    /// Every followed feed as an OPML 2.0 document.
+    pub async fn export_opml(&self) -> Result<String> {
+        let feeds = self.store.feeds().await?;
+        write_opml(&feeds).map_err(|e| AppError::Invalid(e.to_string()))
+    }
+
+    pub async fn feeds(&self) -> Result<Vec<Feed>> {
+        Ok(self.store.feeds().await?)
+    }
+
+    async fn follow(&self, feed: &NewFeed) -> Result<Feed> {
+        let now = self.clock.now();
+        let source = self
+            .store
+            .ensure_source(&feed.source_host(), SourceId(self.ids.next(now)), now)
+            .await?;
+        Ok(self
+            .store
+            .insert_feed(FeedId(self.ids.next(now)), source.id, feed, now)
+            .await?)
+    }
+}
+
+fn parse_feed_url(text: &str) -> Result<Url> {
+    let url = Url::parse(text.trim())
+        .map_err(|e| AppError::Invalid(format!("{text:?} is not a URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(AppError::Invalid(format!("{text:?} is not an http(s) URL")));
+    }
+    Ok(url)
+}

@@ -1,0 +1,99 @@
+//! tidings' use cases: what the command line and the web layer ask for,
+//! expressed over the store, the fetcher and the pure stages.
+
+mod error;
+mod feeds;
+mod ingest;
+mod reading;
+mod worker;
+
+use std::sync::Arc;
+
+use chrono::TimeDelta;
+use tidings_core::{Clock, IdGenerator, Schedule};
+use tidings_fetch::{FetchOptions, Fetcher};
+use tidings_store::{Store, StoreOptions};
+
+pub use error::AppError;
+pub use feeds::ImportReport;
+pub use ingest::{FeedReport, FetchObserver, FetchSummary, PollResult};
+pub use worker::run_worker;
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// Settings of the use cases (the binary fills them from its config).
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    pub database_url: String,
+    pub store: StoreOptions,
+    pub fetch: FetchOptions,
+    pub schedule: Schedule,
+    /// Feeds fetched at the same time by one worker.
+    pub fetch_concurrency: usize,
+    /// How long a claimed feed stays reserved to this worker; a crashed
+    /// worker's feeds return to the pool after it.
+    pub lease: TimeDelta,
+}
+
+impl AppConfig {
+    pub fn new(database_url: impl Into<String>) -> Self {
+        Self {
+            database_url: database_url.into(),
+            store: StoreOptions::default(),
+            fetch: FetchOptions::default(),
+            schedule: Schedule::default(),
+            fetch_concurrency: 16,
+            lease: TimeDelta::minutes(5),
+        }
+    }
+}
+
+/// The application: cheap to clone, shared by the web layer and the worker.
+#[derive(Clone)]
+pub struct App {
+    store: Store,
+    fetcher: Fetcher,
+    clock: Arc<dyn Clock>,
+    ids: Arc<IdGenerator>,
+    config: Arc<AppConfig>,
+    /// Names this process's leases, so a log line or a row says who holds one.
+    worker_id: Arc<str>,
+}
+
+impl App {
+    /// Connects to the database, applies pending migrations, and builds the
+    /// HTTP client.
+    pub async fn open(config: AppConfig, clock: Arc<dyn Clock>) -> Result<Self> {
+        let store = Store::connect(&config.database_url, &config.store).await?;
+        store.migrate().await?;
+        Self::with_store(store, config, clock)
+    }
+
+    /// Builds the app over an existing (migrated) store.
+    pub fn with_store(store: Store, config: AppConfig, clock: Arc<dyn Clock>) -> Result<Self> {
+        let fetcher = Fetcher::new(config.fetch.clone())
+            .map_err(|e| AppError::Invalid(format!("HTTP client: {e}")))?;
+        let ids = Arc::new(IdGenerator::new());
+        let worker_id = format!("{}-{}", std::process::id(), ids.next(clock.now()) & 0xffff);
+        Ok(Self {
+            store,
+            fetcher,
+            clock,
+            ids,
+            config: Arc::new(config),
+            worker_id: worker_id.into(),
+        })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+
+    pub async fn close(&self) {
+        self.store.close().await
+    }
+}

@@ -1,0 +1,17 @@
+//! The tidings domain: what a feed, a source and an article are, and the pure
+//! policy around them (ids, polling schedule, relative times). No SQL, no HTTP.
+
+pub mod clock;
+pub mod id;
+pub mod model;
+pub mod schedule;
+pub mod time_ago;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use id::{ArticleId, FeedId, IdGenerator, SourceId};
+pub use model::{
+    Article, ArticleCard, Feed, FeedEntry, FeedOutcome, FeedState, NewFeed, ParsedFeed, Source,
+    host_key,
+};
+pub use schedule::Schedule;
+pub use time_ago::time_ago;

@@ -1,0 +1,219 @@
+//! Domain types: publishers, feeds, their entries and the articles they bring.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::id::{ArticleId, FeedId, SourceId};
+
+/// A publisher: one web site, known by its host, that may offer several feeds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Source {
+    pub id: SourceId,
+    pub name: String,
+    pub host: String,
+    pub site_url: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A feed as a user asks to follow it (from the command line or OPML).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewFeed {
+    pub url: url::Url,
+    pub title: Option<String>,
+    pub site_url: Option<String>,
+}
+
+impl NewFeed {
+    pub fn new(url: url::Url) -> Self {
+        Self {
+            url,
+            title: None,
+            site_url: None,
+        }
+    }
+
+    /// The publisher's key until the feed names its site: the feed's host.
+    pub fn source_host(&self) -> String {
+        host_key(&self.url).unwrap_or_default()
+    }
+}
+
+/// The key a publisher is known by: host plus any explicit port,
+/// lower-cased. `None` for URLs without a host.
+pub fn host_key(url: &url::Url) -> Option<String> {
+    let host = url.host_str()?.to_ascii_lowercase();
+    Some(match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host,
+    })
+}
+
+/// How the last poll of a feed ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeedOutcome {
+    /// Fetched and parsed.
+    Ok,
+    /// The server answered 304: nothing changed, nothing parsed.
+    NotModified,
+    /// Fetching or parsing failed; `FeedState::last_error` says why.
+    Error,
+}
+
+impl FeedOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::NotModified => "not_modified",
+            Self::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for FeedOutcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for FeedOutcome {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "ok" => Ok(Self::Ok),
+            "not_modified" => Ok(Self::NotModified),
+            "error" => Ok(Self::Error),
+            other => Err(format!("unknown feed outcome {other:?}")),
+        }
+    }
+}
+
+/// What polling has learnt about a feed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FeedState {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub last_fetched_at: Option<DateTime<Utc>>,
+    pub last_outcome: Option<FeedOutcome>,
+    pub last_error: Option<String>,
+    /// Consecutive failures; zero after any success.
+    pub error_count: i32,
+    pub next_fetch_at: DateTime<Utc>,
+}
+
+/// A followed feed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Feed {
+    pub id: FeedId,
+    pub source_id: SourceId,
+    pub url: String,
+    pub title: Option<String>,
+    pub site_url: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub state: FeedState,
+}
+
+impl Feed {
+    /// The feed's title, or its URL while it has none.
+    pub fn display_name(&self) -> &str {
+        self.title.as_deref().unwrap_or(&self.url)
+    }
+}
+
+/// A feed document after parsing, independent of its format.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParsedFeed {
+    pub title: Option<String>,
+    pub site_url: Option<String>,
+    pub entries: Vec<FeedEntry>,
+}
+
+/// One entry of a feed, normalised.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FeedEntry {
+    /// The entry's identity within its feed: its GUID/id, else its link.
+    pub guid: String,
+    /// Absolute link to the article.
+    pub url: Option<String>,
+    pub title: Option<String>,
+    pub author: Option<String>,
+    /// Short description, raw HTML as published.
+    pub summary: Option<String>,
+    /// Full content when the feed carries it, raw HTML as published.
+    pub content: Option<String>,
+    pub language: Option<String>,
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+impl FeedEntry {
+    /// When the article should be sorted: its published date unless that is
+    /// missing or in the future (seen when publishers mislabel time zones), in
+    /// which case when we first saw it. An old article never sorts as new.
+    pub fn sort_time(&self, first_seen: DateTime<Utc>) -> DateTime<Utc> {
+        match self.published_at {
+            Some(published) if published <= first_seen => published,
+            _ => first_seen,
+        }
+    }
+}
+
+/// An article with everything its page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Article {
+    pub id: ArticleId,
+    pub feed_id: FeedId,
+    pub source_id: SourceId,
+    pub source_name: String,
+    pub url: Option<String>,
+    pub guid: String,
+    pub title: Option<String>,
+    pub author: Option<String>,
+    pub summary: Option<String>,
+    pub content: Option<String>,
+    pub language: Option<String>,
+    /// As the publisher gave it (may be absent).
+    pub published_at: Option<DateTime<Utc>>,
+    /// When tidings first stored it.
+    pub fetched_at: DateTime<Utc>,
+    /// The instant the article is listed and sorted by.
+    pub sort_at: DateTime<Utc>,
+}
+
+/// An article as a list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ArticleCard {
+    pub id: ArticleId,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    pub source_id: SourceId,
+    pub source_name: String,
+    pub sort_at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeDelta, TimeZone};
+
+    #[test]
+    fn future_and_missing_dates_sort_at_first_seen() {
+        let seen = Utc.with_ymd_and_hms(2026, 3, 1, 10, 0, 0).unwrap();
+        let mut entry = FeedEntry::default();
+        assert_eq!(entry.sort_time(seen), seen);
+        entry.published_at = Some(seen + TimeDelta::hours(5));
+        assert_eq!(entry.sort_time(seen), seen);
+        entry.published_at = Some(seen - TimeDelta::days(3));
+        assert_eq!(entry.sort_time(seen), seen - TimeDelta::days(3));
+    }
+
+    #[test]
+    fn source_host_keeps_explicit_port() {
+        let feed = NewFeed::new("http://127.0.0.1:8123/feed.xml".parse().unwrap());
+        assert_eq!(feed.source_host(), "127.0.0.1:8123");
+        let feed = NewFeed::new("https://News.Example.COM/rss".parse().unwrap());
+        assert_eq!(feed.source_host(), "news.example.com");
+    }
+}

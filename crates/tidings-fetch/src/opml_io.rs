@@ -1,0 +1,99 @@
+//! OPML subscription lists in and out.
+
+use thiserror::Error;
+use tidings_core::{Feed, NewFeed};
+
+#[derive(Debug, Error)]
+pub enum OpmlError {
+    #[error("malformed OPML: {0}")]
+    Malformed(String),
+}
+
+/// The feeds an OPML document lists, in document order, nested outlines
+/// (folders) included. Outlines whose `xmlUrl` is not an http(s) URL are
+/// skipped.
+pub fn parse_opml(text: &str) -> Result<Vec<NewFeed>, OpmlError> {
+    let document = opml::OPML::from_str(text).map_err(|e| OpmlError::Malformed(e.to_string()))?;
+    let mut feeds = Vec::new();
+    collect(&document.body.outlines, &mut feeds);
+    Ok(feeds)
+}
+
+fn collect(outlines: &[opml::Outline], feeds: &mut Vec<NewFeed>) {
+    for outline in outlines {
+        if let Some(url) = outline
+            .xml_url
+            .as_deref()
+            .and_then(|u| url::Url::parse(u.trim()).ok())
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+        {
+            let title = outline
+                .title
+                .as_deref()
+                .or(Some(outline.text.as_str()))
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned);
+            feeds.push(NewFeed {
+                url,
+                title,
+                site_url: outline.html_url.clone(),
+            });
+        }
+        collect(&outline.outlines, feeds);
+    }
+}
+
+/// An OPML 2.0 document listing `feeds`.
+pub fn write_opml(feeds: &[Feed]) -> Result<String, OpmlError> {
+    let mut document = opml::OPML {
+        version: "2.0".to_owned(),
+        ..opml::OPML::default()
+    };
+    document.head = Some(opml::Head {
+        title: Some("tidings subscriptions".to_owned()),
+        ..opml::Head::default()
+    });
+    for feed in feeds {
+        let name = feed.display_name().to_owned();
+        document.body.outlines.push(opml::Outline {
+            text: name.clone(),
+            title: Some(name),
+            r#type: Some("rss".to_owned()),
+            xml_url: Some(feed.url.clone()),
+            html_url: feed.site_url.clone(),
+            ..opml::Outline::default()
+        });
+    }
+    document
+        .to_string()
+        .map_err(|e| OpmlError::Malformed(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nested_outlines_are_read_and_bad_urls_skipped() {
+        let text = r#"<?xml version="1.0"?><opml version="2.0"><head/><body>
+            <outline text="News">
+              <outline text="World" type="rss" xmlUrl="https://a.example/world.xml" htmlUrl="https://a.example/"/>
+              <outline text="Bad" type="rss" xmlUrl="file:///etc/passwd"/>
+            </outline>
+            <outline text="Tech" title="Tech feed" xmlUrl="http://b.example/rss"/>
+        </body></opml>"#;
+        let feeds = parse_opml(text).unwrap();
+        assert_eq!(feeds.len(), 2);
+        assert_eq!(feeds[0].url.as_str(), "https://a.example/world.xml");
+        assert_eq!(feeds[0].title.as_deref(), Some("World"));
+        assert_eq!(feeds[0].site_url.as_deref(), Some("https://a.example/"));
+        assert_eq!(feeds[1].title.as_deref(), Some("Tech feed"));
+    }
+
+    #[test]
+    fn malformed_opml_is_an_error() {
+        assert!(parse_opml("<opml><body>").is_err());
+        assert!(parse_opml("not xml").is_err());
+    }
+}

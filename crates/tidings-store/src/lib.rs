@@ -1,0 +1,54 @@
+//! tidings' storage: the only crate with SQL.
+//!
+//! One [`Store`] over either SQLite (the zero-set-up default) or PostgreSQL
+//! (to scale out), chosen by the database URL. Most statements are the same
+//! text on both dialects and run through [`db::on_reader!`]/[`db::on_writer!`];
+//! per-dialect SQL appears only where the dialects really differ (claiming
+//! due feeds, for one).
+
+mod articles;
+mod db;
+mod error;
+mod feeds;
+mod schema;
+mod sources;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use db::{Dialect, StoreOptions};
+pub use error::StoreError;
+pub use feeds::{FetchFailure, FetchSuccess};
+
+use db::Db;
+
+/// Handle to the database; cheap to clone (pools inside).
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: Db,
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+impl Store {
+    /// Connects to `url` (`sqlite://path`, `postgres://…`). Creates a missing
+    /// SQLite file; does not migrate (see [`Store::migrate`]).
+    pub async fn connect(url: &str, options: &StoreOptions) -> Result<Self> {
+        Ok(Self {
+            db: Db::connect(url, options).await?,
+        })
+    }
+
+    /// Applies pending migrations of this store's dialect.
+    pub async fn migrate(&self) -> Result<()> {
+        self.db.migrate().await
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.db.dialect()
+    }
+
+    /// Waits for in-flight queries and closes every connection.
+    pub async fn close(&self) {
+        self.db.close().await
+    }
+}

@@ -1,0 +1,409 @@
+//! The store conformance suite: every test runs on SQLite and on PostgreSQL
+//! (`TIDINGS_TEST_POSTGRES`), each on a database of its own.
+
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use tidings_core::{
+    ArticleId, Feed, FeedEntry, FeedId, FeedOutcome, IdGenerator, NewFeed, SourceId,
+};
+use tidings_store::testing;
+use tidings_store::{FetchFailure, FetchSuccess, Store, StoreError};
+
+/// Declares each listed `async fn name(store: &Store)` as two tests,
+/// `sqlite::name` and `postgres::name`.
+macro_rules! conformance {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let db = tidings_store::testing::sqlite().await;
+                    super::$name(db.store()).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let Some(db) = tidings_store::testing::postgres().await else { return };
+                    super::$name(db.store()).await;
+                }
+            )*
+        }
+    };
+}
+
+conformance!(
+    sources_are_unique_by_host,
+    a_source_keeps_the_first_name_it_is_given,
+    feeds_are_unique_by_url,
+    entries_are_stored_once_per_feed,
+    articles_read_back_exactly,
+    latest_articles_sort_newest_first,
+    due_feeds_are_leased_to_one_worker,
+    expired_leases_are_taken_over,
+    fetch_outcomes_are_recorded,
+    unknown_ids_are_not_found,
+);
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 29, 8, 0, 0).unwrap()
+}
+
+struct Fixture {
+    ids: IdGenerator,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        Self {
+            ids: IdGenerator::new(),
+        }
+    }
+
+    async fn feed(&self, store: &Store, url: &str) -> Feed {
+        let new = NewFeed::new(url.parse().unwrap());
+        let source = store
+            .ensure_source(&new.source_host(), SourceId(self.ids.next(t0())), t0())
+            .await
+            .unwrap();
+        store
+            .insert_feed(FeedId(self.ids.next(t0())), source.id, &new, t0())
+            .await
+            .unwrap()
+    }
+
+    async fn insert(
+        &self,
+        store: &Store,
+        feed: &Feed,
+        entries: &[FeedEntry],
+        now: DateTime<Utc>,
+    ) -> u64 {
+        store
+            .insert_entries(feed, entries, now, || ArticleId(self.ids.next(now)))
+            .await
+            .unwrap()
+    }
+}
+
+fn entry(guid: &str, title: &str, published: Option<DateTime<Utc>>) -> FeedEntry {
+    FeedEntry {
+        guid: guid.to_owned(),
+        url: Some(format!("https://news.example/{guid}")),
+        title: Some(title.to_owned()),
+        author: Some("Ann Writer".to_owned()),
+        summary: Some("<p>Summary</p>".to_owned()),
+        content: Some("<p>Body with ünïcödé</p>".to_owned()),
+        language: Some("en".to_owned()),
+        published_at: published,
+    }
+}
+
+async fn sources_are_unique_by_host(store: &Store) {
+    let a = store
+        .ensure_source("news.example", SourceId(1), t0())
+        .await
+        .unwrap();
+    let b = store
+        .ensure_source("news.example", SourceId(2), t0())
+        .await
+        .unwrap();
+    assert_eq!(a.id, SourceId(1));
+    assert_eq!(b.id, SourceId(1), "the existing source is returned");
+    assert_eq!(a.name, "news.example");
+    assert_eq!(a.created_at, t0());
+}
+
+async fn a_source_keeps_the_first_name_it_is_given(store: &Store) {
+    let source = store
+        .ensure_source("news.example", SourceId(1), t0())
+        .await
+        .unwrap();
+    store
+        .name_source_if_unnamed(source.id, "Example News", Some("https://news.example/"))
+        .await
+        .unwrap();
+    store
+        .name_source_if_unnamed(source.id, "Example News - Sport", None)
+        .await
+        .unwrap();
+    let source = store.source(source.id).await.unwrap();
+    assert_eq!(source.name, "Example News");
+    assert_eq!(source.site_url.as_deref(), Some("https://news.example/"));
+}
+
+async fn feeds_are_unique_by_url(store: &Store) {
+    let fixture = Fixture::new();
+    let feed = fixture.feed(store, "https://news.example/rss").await;
+    assert_eq!(feed.state.next_fetch_at, t0(), "a new feed is due at once");
+    assert_eq!(feed.state.error_count, 0);
+    let again = store
+        .insert_feed(
+            FeedId(99),
+            feed.source_id,
+            &NewFeed::new("https://news.example/rss".parse().unwrap()),
+            t0(),
+        )
+        .await;
+    assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+    fixture.feed(store, "https://news.example/atom").await;
+    let feeds = store.feeds().await.unwrap();
+    assert_eq!(feeds.len(), 2);
+    assert_eq!(feeds[0], feed);
+}
+
+async fn entries_are_stored_once_per_feed(store: &Store) {
+    let fixture = Fixture::new();
+    let world = fixture.feed(store, "https://news.example/world").await;
+    let sport = fixture.feed(store, "https://news.example/sport").await;
+    let entries = [entry("a", "A", None), entry("b", "B", None)];
+    assert_eq!(fixture.insert(store, &world, &entries, t0()).await, 2);
+    assert_eq!(fixture.insert(store, &world, &entries, t0()).await, 0);
+    let later = [entry("b", "B edited", None), entry("c", "C", None)];
+    assert_eq!(fixture.insert(store, &world, &later, t0()).await, 1);
+    // The same GUID in another feed is that feed's own entry.
+    assert_eq!(fixture.insert(store, &sport, &entries[..1], t0()).await, 1);
+    assert_eq!(store.count_articles().await.unwrap(), 4);
+}
+
+async fn articles_read_back_exactly(store: &Store) {
+    let fixture = Fixture::new();
+    let feed = fixture.feed(store, "https://news.example/rss").await;
+    let published = Utc.timestamp_micros(1_796_000_000_123_456).unwrap();
+    let now = published + TimeDelta::hours(4);
+    fixture
+        .insert(
+            store,
+            &feed,
+            &[entry("x", "Headline", Some(published))],
+            now,
+        )
+        .await;
+    let card = store.latest_articles(10).await.unwrap().remove(0);
+    let article = store.article(card.id).await.unwrap();
+    assert_eq!(article.title.as_deref(), Some("Headline"));
+    assert_eq!(article.source_name, "news.example");
+    assert_eq!(article.feed_id, feed.id);
+    assert_eq!(article.guid, "x");
+    assert_eq!(article.url.as_deref(), Some("https://news.example/x"));
+    assert_eq!(article.author.as_deref(), Some("Ann Writer"));
+    assert_eq!(article.content.as_deref(), Some("<p>Body with ünïcödé</p>"));
+    assert_eq!(article.language.as_deref(), Some("en"));
+    assert_eq!(
+        article.published_at,
+        Some(published),
+        "microseconds survive"
+    );
+    assert_eq!(article.fetched_at, now);
+    assert_eq!(article.sort_at, published);
+}
+
+async fn latest_articles_sort_newest_first(store: &Store) {
+    let fixture = Fixture::new();
+    let feed = fixture.feed(store, "https://news.example/rss").await;
+    let now = t0();
+    let entries = [
+        entry("old", "Old", Some(now - TimeDelta::days(3))),
+        entry("new", "New", Some(now - TimeDelta::minutes(5))),
+        // A date in the future sorts at first sight, not above everything.
+        entry("future", "Future", Some(now + TimeDelta::days(2))),
+        entry("undated", "Undated", None),
+        entry("mid", "Mid", Some(now - TimeDelta::hours(2))),
+    ];
+    fixture.insert(store, &feed, &entries, now).await;
+    let titles: Vec<_> = store
+        .latest_articles(10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.title.unwrap())
+        .collect();
+    // "future" and "undated" share first-seen time; the later id wins.
+    assert_eq!(titles, ["Undated", "Future", "New", "Mid", "Old"]);
+    assert_eq!(store.latest_articles(2).await.unwrap().len(), 2);
+}
+
+async fn due_feeds_are_leased_to_one_worker(store: &Store) {
+    let fixture = Fixture::new();
+    for n in 0..5 {
+        fixture
+            .feed(store, &format!("https://news.example/{n}"))
+            .await;
+    }
+    let lease = t0() + TimeDelta::minutes(5);
+    let a = store
+        .claim_due_feeds("a", t0(), t0(), lease, 3)
+        .await
+        .unwrap();
+    let b = store
+        .claim_due_feeds("b", t0(), t0(), lease, 10)
+        .await
+        .unwrap();
+    let c = store
+        .claim_due_feeds("c", t0(), t0(), lease, 10)
+        .await
+        .unwrap();
+    assert_eq!(a.len(), 3);
+    assert_eq!(b.len(), 2);
+    assert!(c.is_empty(), "every due feed is leased");
+    let mut all: Vec<_> = a.iter().chain(&b).map(|f| f.id).collect();
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), 5, "no feed was handed out twice");
+
+    // Not due yet: nothing to claim.
+    let other = Fixture::new();
+    other.feed(store, "https://other.example/").await;
+    let early = store
+        .claim_due_feeds("d", t0() - TimeDelta::seconds(1), t0(), lease, 10)
+        .await
+        .unwrap();
+    assert!(early.is_empty());
+}
+
+async fn expired_leases_are_taken_over(store: &Store) {
+    let fixture = Fixture::new();
+    fixture.feed(store, "https://news.example/rss").await;
+    let lease = t0() + TimeDelta::minutes(5);
+    assert_eq!(
+        store
+            .claim_due_feeds("dead", t0(), t0(), lease, 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let before = t0() + TimeDelta::minutes(4);
+    assert!(
+        store
+            .claim_due_feeds("b", before, before, lease, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let after = lease;
+    let taken = store
+        .claim_due_feeds("b", after, after, after + TimeDelta::minutes(5), 10)
+        .await
+        .unwrap();
+    assert_eq!(taken.len(), 1, "an expired lease is taken over");
+}
+
+async fn fetch_outcomes_are_recorded(store: &Store) {
+    let fixture = Fixture::new();
+    let feed = fixture.feed(store, "https://news.example/rss").await;
+    let lease = t0() + TimeDelta::minutes(5);
+    store
+        .claim_due_feeds("w", t0(), t0(), lease, 1)
+        .await
+        .unwrap();
+    for n in 1..=2 {
+        store
+            .record_fetch_failure(
+                feed.id,
+                &FetchFailure {
+                    error: format!("HTTP 500 Internal Server Error ({n})"),
+                    fetched_at: t0(),
+                    next_fetch_at: t0() + TimeDelta::minutes(10 * n),
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let failed = store.feed(feed.id).await.unwrap();
+    assert_eq!(failed.state.last_outcome, Some(FeedOutcome::Error));
+    assert_eq!(failed.state.error_count, 2);
+    assert_eq!(
+        failed.state.last_error.as_deref(),
+        Some("HTTP 500 Internal Server Error (2)")
+    );
+    assert_eq!(failed.state.next_fetch_at, t0() + TimeDelta::minutes(20));
+    // The lease was released: claimable again once due.
+    let due = t0() + TimeDelta::minutes(20);
+    assert_eq!(
+        store
+            .claim_due_feeds("w", due, due, due + TimeDelta::minutes(5), 1)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    let success = FetchSuccess {
+        outcome: FeedOutcome::Ok,
+        title: Some("Example News".to_owned()),
+        site_url: Some("https://news.example/".to_owned()),
+        etag: Some("\"v1\"".to_owned()),
+        last_modified: Some("Sun, 29 Nov 2026 08:00:00 GMT".to_owned()),
+        fetched_at: due,
+        next_fetch_at: due + TimeDelta::minutes(30),
+    };
+    store.record_fetch_success(feed.id, &success).await.unwrap();
+    let ok = store.feed(feed.id).await.unwrap();
+    assert_eq!(ok.state.last_outcome, Some(FeedOutcome::Ok));
+    assert_eq!(ok.state.error_count, 0);
+    assert_eq!(ok.state.last_error, None);
+    assert_eq!(ok.state.etag.as_deref(), Some("\"v1\""));
+    assert_eq!(ok.title.as_deref(), Some("Example News"));
+    assert_eq!(ok.state.last_fetched_at, Some(due));
+
+    // A 304 carries no title: the known one stays.
+    store
+        .record_fetch_success(
+            feed.id,
+            &FetchSuccess {
+                outcome: FeedOutcome::NotModified,
+                title: None,
+                ..success
+            },
+        )
+        .await
+        .unwrap();
+    let unchanged = store.feed(feed.id).await.unwrap();
+    assert_eq!(unchanged.state.last_outcome, Some(FeedOutcome::NotModified));
+    assert_eq!(unchanged.title.as_deref(), Some("Example News"));
+}
+
+async fn unknown_ids_are_not_found(store: &Store) {
+    assert!(matches!(
+        store.article(ArticleId(42)).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.feed(FeedId(42)).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.source(SourceId(42)).await,
+        Err(StoreError::NotFound)
+    ));
+    let failure = FetchFailure {
+        error: "x".into(),
+        fetched_at: t0(),
+        next_fetch_at: t0(),
+    };
+    assert!(matches!(
+        store.record_fetch_failure(FeedId(42), &failure).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+/// Both dialects' migrations must describe the same tables and columns.
+#[tokio::test]
+async fn both_schemas_have_the_same_tables_and_columns() {
+    let Some(pg) = testing::postgres().await else {
+        return;
+    };
+    let sqlite = testing::sqlite().await;
+    let sqlite_columns = sqlite.store().schema_columns().await.unwrap();
+    let pg_columns = pg.store().schema_columns().await.unwrap();
+    assert!(!sqlite_columns.is_empty());
+    assert_eq!(sqlite_columns, pg_columns);
+}
+
+#[tokio::test]
+async fn unsupported_urls_are_refused() {
+    let result = Store::connect("mysql://localhost/x", &Default::default()).await;
+    assert!(matches!(result, Err(StoreError::UnsupportedUrl(_))));
+}

@@ -1,0 +1,51 @@
+//! tidings' HTTP edge. Handlers only translate: request → use case on
+//! [`tidings_app::App`] → page. No SQL and no business rules here.
+
+mod error;
+mod pages;
+mod sanitize;
+mod views;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::routing::get;
+use tidings_app::App;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+pub use error::WebError;
+
+/// The state every handler receives.
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+}
+
+/// The whole site as one router.
+pub fn router(app: App) -> Router {
+    let state = AppState { app };
+    Router::new()
+        .route("/", get(pages::front_page))
+        .route("/articles/{id}", get(pages::article_page))
+        .route("/static/style.css", get(pages::stylesheet))
+        .route("/healthz", get(pages::health))
+        .fallback(pages::not_found)
+        .with_state(state)
+        .layer(security_header(
+            header::CONTENT_SECURITY_POLICY,
+            // Publishers' images load from their own hosts; nothing else
+            // leaves the site, and no script runs that we did not serve.
+            "default-src 'self'; img-src 'self' https: http: data:; media-src 'self' https:; \
+             style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        ))
+        .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(security_header(
+            header::REFERRER_POLICY,
+            "strict-origin-when-cross-origin",
+        ))
+        .layer(TraceLayer::new_for_http())
+}
+
+fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}

@@ -1,0 +1,80 @@
+//! What templates show, computed from domain types: plain strings, so the
+//! templates stay free of logic.
+
+use chrono::{DateTime, Utc};
+use tidings_core::{Article, ArticleCard, time_ago};
+
+use crate::sanitize;
+
+/// A moment as a page shows it: "4 hours ago", with the exact time for
+/// `<time datetime>` and its tooltip.
+pub struct When {
+    pub ago: String,
+    pub datetime: String,
+    pub exact: String,
+}
+
+impl When {
+    pub fn new(at: DateTime<Utc>, now: DateTime<Utc>) -> Self {
+        Self {
+            ago: time_ago(at, now),
+            datetime: at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            exact: at.format("%-d %B %Y, %H:%M UTC").to_string(),
+        }
+    }
+}
+
+pub struct CardView {
+    pub href: String,
+    pub title: String,
+    pub source: String,
+    pub when: When,
+}
+
+impl CardView {
+    pub fn new(card: &ArticleCard, now: DateTime<Utc>) -> Self {
+        Self {
+            href: format!("/articles/{}", card.id),
+            title: headline(card.title.as_deref()),
+            source: card.source_name.clone(),
+            when: When::new(card.sort_at, now),
+        }
+    }
+}
+
+pub struct ArticleView {
+    pub title: String,
+    pub source: String,
+    pub author: Option<String>,
+    pub original_url: Option<String>,
+    pub language: Option<String>,
+    pub when: When,
+    /// Sanitized: safe to insert unescaped.
+    pub body_html: String,
+}
+
+impl ArticleView {
+    pub fn new(article: &Article, now: DateTime<Utc>) -> Self {
+        let body = article
+            .content
+            .as_deref()
+            .or(article.summary.as_deref())
+            .unwrap_or_default();
+        Self {
+            title: headline(article.title.as_deref()),
+            source: article.source_name.clone(),
+            author: article.author.clone(),
+            original_url: article.url.clone(),
+            language: article.language.clone(),
+            when: When::new(article.sort_at, now),
+            body_html: sanitize::article_html(body, article.url.as_deref()),
+        }
+    }
+}
+
+fn headline(title: Option<&str>) -> String {
+    match title.map(str::trim) {
+        Some(title) if !title.is_empty() => title.to_owned(),
+        _ => "(untitled)".to_owned(),
+    }
+}

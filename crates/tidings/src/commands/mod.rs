@@ -1,0 +1,3 @@
+pub mod feeds;
+pub mod fetch;
+pub mod serve;

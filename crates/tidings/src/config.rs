@@ -1,0 +1,283 @@
+//! Settings: defaults → optional TOML file → `TIDINGS_*` environment →
+//! command-line flags, each later source overriding the earlier ones.
+//! Validated once at start-up and passed down; there are no globals.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use clap::Args;
+use serde::Deserialize;
+
+/// Options every sub-command takes. Each can also be set in the TOML file
+/// given by `--config` (same names, with `_` for `-`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct GlobalArgs {
+    /// TOML file with any of these options (e.g. `listen = "0.0.0.0:8080"`).
+    #[arg(long, env = "TIDINGS_CONFIG", global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Folder for tidings' own files (the SQLite database by default);
+    /// created when missing. [default: ./data]
+    #[arg(long, env = "TIDINGS_DATA_DIR", global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Database: `sqlite://PATH` or `postgres://USER@HOST/DB`.
+    /// [default: sqlite://DATA_DIR/tidings.db]
+    #[arg(long, env = "TIDINGS_DATABASE_URL", global = true, value_name = "URL")]
+    pub database_url: Option<String>,
+
+    /// Address the web server listens on. [default: 127.0.0.1:8080]
+    #[arg(long, env = "TIDINGS_LISTEN", global = true, value_name = "ADDR")]
+    pub listen: Option<SocketAddr>,
+
+    /// How often a feed is polled when all goes well, e.g. `30m`, `2h`.
+    /// Failures back off exponentially up to 24h. [default: 30m]
+    #[arg(
+        long,
+        env = "TIDINGS_POLL_INTERVAL",
+        global = true,
+        value_name = "DURATION"
+    )]
+    pub poll_interval: Option<humantime::Duration>,
+
+    /// How often the background worker looks for due feeds. [default: 1m]
+    #[arg(
+        long,
+        env = "TIDINGS_WORKER_TICK",
+        global = true,
+        value_name = "DURATION"
+    )]
+    pub worker_tick: Option<humantime::Duration>,
+
+    /// Feeds fetched at the same time. [default: 16]
+    #[arg(
+        long,
+        env = "TIDINGS_FETCH_CONCURRENCY",
+        global = true,
+        value_name = "N"
+    )]
+    pub fetch_concurrency: Option<usize>,
+
+    /// Limit for one feed request, body included. [default: 30s]
+    #[arg(
+        long,
+        env = "TIDINGS_FETCH_TIMEOUT",
+        global = true,
+        value_name = "DURATION"
+    )]
+    pub fetch_timeout: Option<humantime::Duration>,
+
+    /// Largest feed body read, in bytes. [default: 10485760 (10 MiB)]
+    #[arg(
+        long,
+        env = "TIDINGS_MAX_BODY_BYTES",
+        global = true,
+        value_name = "BYTES"
+    )]
+    pub max_body_bytes: Option<usize>,
+
+    /// User-Agent sent to publishers; make it say how to reach you.
+    /// [default: tidings/VERSION (self-hosted news reader; +project URL)]
+    #[arg(long, env = "TIDINGS_USER_AGENT", global = true, value_name = "TEXT")]
+    pub user_agent: Option<String>,
+}
+
+/// The TOML file: the same options, all optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+struct FileConfig {
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    listen: Option<SocketAddr>,
+    poll_interval: Option<String>,
+    worker_tick: Option<String>,
+    fetch_concurrency: Option<usize>,
+    fetch_timeout: Option<String>,
+    max_body_bytes: Option<usize>,
+    user_agent: Option<String>,
+}
+
+/// Resolved, validated settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub listen: SocketAddr,
+    pub poll_interval: Duration,
+    pub worker_tick: Duration,
+    pub fetch_concurrency: usize,
+    pub fetch_timeout: Duration,
+    pub max_body_bytes: usize,
+    pub user_agent: Option<String>,
+}
+
+impl Settings {
+    pub fn resolve(args: &GlobalArgs) -> anyhow::Result<Self> {
+        let file = match &args.config {
+            Some(path) => read_file(path)?,
+            None => FileConfig::default(),
+        };
+        let duration = |flag: Option<humantime::Duration>,
+                        file: &Option<String>,
+                        name: &str,
+                        default: Duration|
+         -> anyhow::Result<Duration> {
+            match (flag, file) {
+                (Some(flag), _) => Ok(flag.into()),
+                (None, Some(text)) => humantime::parse_duration(text)
+                    .with_context(|| format!("{name} = {text:?} in the config file")),
+                (None, None) => Ok(default),
+            }
+        };
+
+        let data_dir = args
+            .data_dir
+            .clone()
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from("data"));
+        let database_url = match args.database_url.clone().or(file.database_url) {
+            Some(url) => url,
+            None => format!("sqlite://{}", data_dir.join("tidings.db").display()),
+        };
+        let settings = Self {
+            listen: args
+                .listen
+                .or(file.listen)
+                .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
+            poll_interval: duration(
+                args.poll_interval,
+                &file.poll_interval,
+                "poll_interval",
+                Duration::from_secs(30 * 60),
+            )?,
+            worker_tick: duration(
+                args.worker_tick,
+                &file.worker_tick,
+                "worker_tick",
+                Duration::from_secs(60),
+            )?,
+            fetch_concurrency: args
+                .fetch_concurrency
+                .or(file.fetch_concurrency)
+                .unwrap_or(16),
+            fetch_timeout: duration(
+                args.fetch_timeout,
+                &file.fetch_timeout,
+                "fetch_timeout",
+                Duration::from_secs(30),
+            )?,
+            max_body_bytes: args
+                .max_body_bytes
+                .or(file.max_body_bytes)
+                .unwrap_or(10 * 1024 * 1024),
+            user_agent: args.user_agent.clone().or(file.user_agent),
+            data_dir,
+            database_url,
+        };
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        if !(self.database_url.starts_with("sqlite:")
+            || self.database_url.starts_with("postgres:")
+            || self.database_url.starts_with("postgresql:"))
+        {
+            bail!(
+                "database URL {:?} is not supported: use sqlite://PATH or postgres://…",
+                self.database_url
+            );
+        }
+        if self.fetch_concurrency == 0 {
+            bail!("fetch concurrency must be at least 1");
+        }
+        if self.poll_interval < Duration::from_secs(60) {
+            bail!("poll interval must be at least 1m");
+        }
+        if self.worker_tick.is_zero() {
+            bail!("worker tick must be above zero");
+        }
+        if self.max_body_bytes < 1024 {
+            bail!("max body bytes must be at least 1024");
+        }
+        Ok(())
+    }
+
+    /// Creates the data folder when the database lives in it (SQLite).
+    pub fn prepare_data_dir(&self) -> anyhow::Result<()> {
+        if self.database_url.starts_with("sqlite:") {
+            std::fs::create_dir_all(&self.data_dir).with_context(|| {
+                format!("cannot create data folder {}", self.data_dir.display())
+            })?;
+        }
+        Ok(())
+    }
+}
+
+fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read config file {}", path.display()))?;
+    toml::from_str(&text).with_context(|| format!("invalid config file {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_then_file_then_flags() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tidings.toml");
+        std::fs::write(
+            &path,
+            "data_dir = \"/srv/tidings\"\nlisten = \"0.0.0.0:9000\"\npoll_interval = \"2h\"\n",
+        )
+        .unwrap();
+
+        let defaults = Settings::resolve(&GlobalArgs::default()).unwrap();
+        assert_eq!(defaults.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(defaults.database_url, "sqlite://data/tidings.db");
+        assert_eq!(defaults.poll_interval, Duration::from_secs(1800));
+
+        let args = GlobalArgs {
+            config: Some(path.clone()),
+            ..GlobalArgs::default()
+        };
+        let from_file = Settings::resolve(&args).unwrap();
+        assert_eq!(from_file.listen.to_string(), "0.0.0.0:9000");
+        assert_eq!(from_file.database_url, "sqlite:///srv/tidings/tidings.db");
+        assert_eq!(from_file.poll_interval, Duration::from_secs(7200));
+
+        let args = GlobalArgs {
+            config: Some(path),
+            listen: Some("127.0.0.1:1234".parse().unwrap()),
+            database_url: Some("postgres://db/tidings".into()),
+            ..GlobalArgs::default()
+        };
+        let flags = Settings::resolve(&args).unwrap();
+        assert_eq!(flags.listen.to_string(), "127.0.0.1:1234");
+        assert_eq!(flags.database_url, "postgres://db/tidings");
+        assert_eq!(flags.poll_interval, Duration::from_secs(7200));
+    }
+
+    #[test]
+    fn bad_settings_are_refused_with_a_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.toml");
+        std::fs::write(&path, "listen_adress = \"x\"\n").unwrap();
+        let args = GlobalArgs {
+            config: Some(path),
+            ..GlobalArgs::default()
+        };
+        let error = format!("{:#}", Settings::resolve(&args).unwrap_err());
+        assert!(error.contains("listen_adress"), "{error}");
+
+        let args = GlobalArgs {
+            database_url: Some("mysql://x".into()),
+            ..GlobalArgs::default()
+        };
+        assert!(Settings::resolve(&args).is_err());
+    }
+}

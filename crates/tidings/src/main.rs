@@ -1,0 +1,150 @@
+//! `tidings`: the one binary. Parses the command line, resolves settings,
+//! wires the app and runs the sub-command.
+
+mod commands;
+mod config;
+
+use std::io::IsTerminal;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use tidings_app::{App, AppConfig};
+use tidings_core::{Schedule, SystemClock};
+use tidings_fetch::FetchOptions;
+
+use crate::config::{GlobalArgs, Settings};
+
+/// A self-hosted news engine: follows publishers' feeds and serves a news site.
+#[derive(Debug, Parser)]
+#[command(name = "tidings", version, about, long_about = None)]
+struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the web site and poll feeds in the background, in one process.
+    Serve,
+    /// Create or upgrade the database schema, then exit.
+    Migrate,
+    /// Follow, list, import and export feeds.
+    #[command(subcommand)]
+    Feeds(commands::feeds::FeedsCommand),
+    /// Poll due feeds and store new articles.
+    Fetch(commands::fetch::FetchArgs),
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let settings = Settings::resolve(&cli.global)?;
+    settings.prepare_data_dir()?;
+    let app = open_app(&settings).await?;
+    let result = match cli.command {
+        Command::Serve => commands::serve::run(app.clone(), &settings).await,
+        Command::Migrate => {
+            println!(
+                "database is up to date ({})",
+                redact(&settings.database_url)
+            );
+            Ok(())
+        }
+        Command::Feeds(command) => commands::feeds::run(&app, command).await,
+        Command::Fetch(args) => commands::fetch::run(app.clone(), &settings, args).await,
+    };
+    app.close().await;
+    result
+}
+
+/// Opens the database (migrating it) and builds the app.
+async fn open_app(settings: &Settings) -> anyhow::Result<App> {
+    let mut fetch = FetchOptions {
+        timeout: settings.fetch_timeout,
+        max_body_bytes: settings.max_body_bytes,
+        ..FetchOptions::default()
+    };
+    if let Some(user_agent) = &settings.user_agent {
+        fetch.user_agent = user_agent.clone();
+    }
+    let config = AppConfig {
+        fetch,
+        schedule: Schedule {
+            interval: chrono::TimeDelta::from_std(settings.poll_interval)
+                .context("poll interval too long")?,
+            ..Schedule::default()
+        },
+        fetch_concurrency: settings.fetch_concurrency,
+        ..AppConfig::new(settings.database_url.clone())
+    };
+    App::open(config, Arc::new(SystemClock))
+        .await
+        .with_context(|| format!("cannot open database {}", redact(&settings.database_url)))
+}
+
+/// The URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("TIDINGS_LOG")
+        .or_else(|_| EnvFilter::try_from_default_env())
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(
+            redact("sqlite://data/tidings.db"),
+            "sqlite://data/tidings.db"
+        );
+    }
+
+    #[test]
+    fn cli_is_well_formed() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}
