@@ -43,6 +43,35 @@ impl App {
         write_opml(&feeds).map_err(|e| AppError::Invalid(e.to_string()))
     }
 
+    /// Sets the operator's polling interval for a feed (`None`: adaptive).
+    pub async fn set_poll_interval(
+        &self,
+        feed: FeedId,
+        interval: Option<std::time::Duration>,
+    ) -> Result<()> {
+        let seconds = match interval {
+            Some(d) if d < std::time::Duration::from_secs(60) => {
+                return Err(AppError::Invalid(
+                    "a feed's interval must be at least 1m".into(),
+                ));
+            }
+            Some(d) => Some(i64::try_from(d.as_secs()).unwrap_or(i64::MAX)),
+            None => None,
+        };
+        self.store
+            .set_poll_interval(feed, seconds)
+            .await
+            .map_err(|e| not_found_as(e, "feed"))
+    }
+
+    /// Takes a paused feed back into the schedule, due now.
+    pub async fn resume_feed(&self, feed: FeedId) -> Result<()> {
+        self.store
+            .resume_feed(feed, self.clock.now())
+            .await
+            .map_err(|e| not_found_as(e, "feed"))
+    }
+
     pub async fn feeds(&self) -> Result<Vec<Feed>> {
         Ok(self.store.feeds().await?)
     }
@@ -57,6 +86,13 @@ impl App {
             .store
             .insert_feed(FeedId(self.ids.next(now)), source.id, feed, now)
             .await?)
+    }
+}
+
+fn not_found_as(error: tidings_store::StoreError, what: &'static str) -> AppError {
+    match AppError::from(error) {
+        AppError::NotFound(_) => AppError::NotFound(what),
+        other => other,
     }
 }
 

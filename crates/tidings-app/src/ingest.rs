@@ -1,8 +1,11 @@
 //! Polling feeds: claim the due ones, fetch, parse, store what is new, and
 //! record how each poll went. One feed's failure never stops the others.
 
+use chrono::TimeDelta;
 use futures::StreamExt;
-use tidings_core::{ArticleId, Feed, FeedId, FeedOutcome, ParsedFeed, SourceId, host_key};
+use tidings_core::{
+    ArticleId, Feed, FeedId, FeedOutcome, ParsedFeed, PollHints, SourceId, host_key,
+};
 use tidings_fetch::{Fetched, Validators, parse_feed};
 use tidings_store::{FetchFailure, FetchSuccess};
 use url::Url;
@@ -12,12 +15,33 @@ use crate::{App, Result};
 /// Feeds claimed per round trip to the database.
 const CLAIM_BATCH: i64 = 256;
 
+/// Why a feed's poll failed, and how long the server asked us to wait.
+struct Failure {
+    error: String,
+    retry_after: Option<std::time::Duration>,
+}
+
+impl From<String> for Failure {
+    fn from(error: String) -> Self {
+        Self {
+            error,
+            retry_after: None,
+        }
+    }
+}
+
 /// How one feed's poll went.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PollResult {
-    Fetched { new_articles: u64 },
+    Fetched {
+        new_articles: u64,
+        /// Known articles found again through this feed.
+        new_appearances: u64,
+    },
     NotModified,
-    Failed { error: String },
+    Failed {
+        error: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,15 +59,20 @@ pub struct FetchSummary {
     pub not_modified: usize,
     pub failed: usize,
     pub new_articles: u64,
+    pub new_appearances: u64,
 }
 
 impl FetchSummary {
     fn add(&mut self, report: &FeedReport) {
         self.feeds += 1;
         match &report.result {
-            PollResult::Fetched { new_articles } => {
+            PollResult::Fetched {
+                new_articles,
+                new_appearances,
+            } => {
                 self.fetched += 1;
                 self.new_articles += new_articles;
+                self.new_appearances += new_appearances;
             }
             PollResult::NotModified => self.not_modified += 1,
             PollResult::Failed { .. } => self.failed += 1,
@@ -106,13 +135,23 @@ impl App {
             etag: feed.state.etag.clone(),
             last_modified: feed.state.last_modified.clone(),
         };
-        let url = feed.url.clone();
-        let feed_id = feed.id;
-        let error_count = feed.state.error_count;
-        let result = match self.fetcher.get(&feed.url, &validators).await {
-            Err(error) => Err(error.to_string()),
-            Ok(Fetched::NotModified) => {
-                let success = self.success(FeedOutcome::NotModified, validators);
+        let (url, feed_id) = (feed.url.clone(), feed.id);
+        let state = feed.state.clone();
+        let override_interval = feed.poll_interval_secs.map(TimeDelta::seconds);
+        let outcome = match self.fetcher.get(&feed.url, &validators).await {
+            Err(error) => Err(Failure {
+                retry_after: error.retry_after(),
+                error: error.to_string(),
+            }),
+            Ok(Fetched::NotModified { fresh_for }) => {
+                // Nothing new to learn the rhythm from: keep the interval.
+                let hints = PollHints {
+                    override_interval: override_interval
+                        .or(state.interval_secs.map(TimeDelta::seconds)),
+                    fresh_for: fresh_for.and_then(|d| TimeDelta::from_std(d).ok()),
+                    ..PollHints::default()
+                };
+                let success = self.success(FeedOutcome::NotModified, validators, &hints);
                 self.store.record_fetch_success(feed.id, &success).await?;
                 Ok(PollResult::NotModified)
             }
@@ -121,56 +160,47 @@ impl App {
                 final_url,
                 content_type,
                 validators,
+                fresh_for,
             }) => match parse_feed(&body, content_type.as_deref(), &final_url) {
-                Err(error) => Err(error.to_string()),
+                Err(error) => Err(Failure::from(error.to_string())),
                 Ok(parsed) => {
-                    let feed = self.settle_source(feed, &parsed).await?;
-                    let now = self.clock.now();
-                    let stored = self
-                        .store
-                        .insert_entries(&feed, &parsed.entries, now, || {
-                            ArticleId(self.ids.next(now))
-                        })
-                        .await;
-                    match stored {
-                        // Data the database refuses is this feed's problem,
-                        // recorded on it like any other failure.
-                        Err(error) => Err(format!("could not store entries: {error}")),
-                        Ok(new_articles) => {
-                            if let Some(title) = &parsed.title {
-                                self.store
-                                    .name_source_if_unnamed(
-                                        feed.source_id,
-                                        title,
-                                        parsed.site_url.as_deref(),
-                                    )
-                                    .await?;
-                            }
-                            let success = FetchSuccess {
-                                title: parsed.title,
-                                site_url: parsed.site_url,
-                                ..self.success(FeedOutcome::Ok, validators)
-                            };
-                            self.store.record_fetch_success(feed.id, &success).await?;
-                            Ok(PollResult::Fetched { new_articles })
-                        }
-                    }
+                    self.store_parsed(feed, parsed, validators, fresh_for, override_interval)
+                        .await?
                 }
             },
         };
-        let result = match result {
+        let result = match outcome {
             Ok(result) => result,
-            Err(error) => {
+            Err(failure) => {
                 let now = self.clock.now();
-                let failures = error_count.saturating_add(1);
-                tracing::warn!(feed = %url, failures, %error, "feed poll failed");
-                let failure = FetchFailure {
-                    error: error.clone(),
+                let failures = state.error_count.saturating_add(1);
+                let base = override_interval
+                    .or(state.interval_secs.map(TimeDelta::seconds))
+                    .unwrap_or(self.config.schedule.default_interval);
+                let next = self.config.schedule.after_failure(
+                    now,
+                    base,
+                    failures,
+                    state.failing_since.unwrap_or(now),
+                    failure
+                        .retry_after
+                        .and_then(|d| TimeDelta::from_std(d).ok()),
+                );
+                if next.paused && !state.paused {
+                    tracing::warn!(feed = %url, error = %failure.error, "feed keeps failing: paused");
+                } else {
+                    tracing::warn!(feed = %url, failures, error = %failure.error, "feed poll failed");
+                }
+                let record = FetchFailure {
+                    error: failure.error.clone(),
                     fetched_at: now,
-                    next_fetch_at: self.config.schedule.after_failure(now, failures),
+                    next_fetch_at: next.at,
+                    paused: next.paused,
                 };
-                self.store.record_fetch_failure(feed_id, &failure).await?;
-                PollResult::Failed { error }
+                self.store.record_fetch_failure(feed_id, &record).await?;
+                PollResult::Failed {
+                    error: failure.error,
+                }
             }
         };
         Ok(FeedReport {
@@ -178,6 +208,82 @@ impl App {
             url,
             result,
         })
+    }
+
+    /// Stores a parsed feed's news and schedules its next poll. `Err` is a
+    /// failure of this feed (data the database refuses); `Err` of the
+    /// outer result, of the database itself.
+    async fn store_parsed(
+        &self,
+        feed: Feed,
+        parsed: ParsedFeed,
+        validators: Validators,
+        fresh_for: Option<std::time::Duration>,
+        override_interval: Option<TimeDelta>,
+    ) -> Result<Result<PollResult, Failure>> {
+        let feed = self.settle_source(feed, &parsed).await?;
+        let now = self.clock.now();
+        let stored = self
+            .store
+            .insert_entries(&feed, &parsed.entries, now, || {
+                ArticleId(self.ids.next(now))
+            })
+            .await;
+        let report = match stored {
+            Ok(report) => report,
+            Err(error) => {
+                return Ok(Err(Failure::from(format!(
+                    "could not store entries: {error}"
+                ))));
+            }
+        };
+        if let Some(title) = &parsed.title {
+            self.store
+                .name_source_if_unnamed(feed.source_id, title, parsed.site_url.as_deref())
+                .await?;
+        }
+        let dates: Vec<_> = parsed
+            .entries
+            .iter()
+            .filter_map(|e| e.published_at)
+            .collect();
+        let hints = PollHints {
+            override_interval,
+            entry_dates: &dates,
+            ttl: parsed.ttl_minutes.map(|m| TimeDelta::minutes(m.into())),
+            fresh_for: fresh_for.and_then(|d| TimeDelta::from_std(d).ok()),
+            skip_hours: &parsed.skip_hours,
+        };
+        let success = FetchSuccess {
+            title: parsed.title.clone(),
+            site_url: parsed.site_url.clone(),
+            ..self.success(FeedOutcome::Ok, validators, &hints)
+        };
+        self.store.record_fetch_success(feed.id, &success).await?;
+        Ok(Ok(PollResult::Fetched {
+            new_articles: report.new_articles,
+            new_appearances: report.new_appearances,
+        }))
+    }
+
+    fn success(
+        &self,
+        outcome: FeedOutcome,
+        validators: Validators,
+        hints: &PollHints<'_>,
+    ) -> FetchSuccess {
+        let now = self.clock.now();
+        let next = self.config.schedule.after_success(now, hints);
+        FetchSuccess {
+            outcome,
+            title: None,
+            site_url: None,
+            etag: validators.etag,
+            last_modified: validators.last_modified,
+            fetched_at: now,
+            next_fetch_at: next.at,
+            interval_secs: next.interval.num_seconds(),
+        }
     }
 
     /// A feed belongs to the publisher of the site it links to, which may
@@ -209,18 +315,5 @@ impl App {
             feed.source_id = source.id;
         }
         Ok(feed)
-    }
-
-    fn success(&self, outcome: FeedOutcome, validators: Validators) -> FetchSuccess {
-        let now = self.clock.now();
-        FetchSuccess {
-            outcome,
-            title: None,
-            site_url: None,
-            etag: validators.etag,
-            last_modified: validators.last_modified,
-            fetched_at: now,
-            next_fetch_at: self.config.schedule.after_success(now),
-        }
     }
 }

@@ -24,6 +24,8 @@ pub struct NewFeed {
     pub url: url::Url,
     pub title: Option<String>,
     pub site_url: Option<String>,
+    /// The folder it is filed in (an OPML outline's parent).
+    pub category: Option<String>,
 }
 
 impl NewFeed {
@@ -32,6 +34,7 @@ impl NewFeed {
             url,
             title: None,
             site_url: None,
+            category: None,
         }
     }
 
@@ -101,6 +104,12 @@ pub struct FeedState {
     pub last_error: Option<String>,
     /// Consecutive failures; zero after any success.
     pub error_count: i32,
+    /// When the current run of failures began.
+    pub failing_since: Option<DateTime<Utc>>,
+    /// Set while the feed fails for so long it is only tried rarely.
+    pub paused: bool,
+    /// The interval the schedule chose at the last poll.
+    pub interval_secs: Option<i64>,
     pub next_fetch_at: DateTime<Utc>,
 }
 
@@ -112,6 +121,10 @@ pub struct Feed {
     pub url: String,
     pub title: Option<String>,
     pub site_url: Option<String>,
+    pub category: Option<String>,
+    /// The operator's polling interval for this feed, overriding the
+    /// adaptive one.
+    pub poll_interval_secs: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub state: FeedState,
 }
@@ -128,6 +141,14 @@ impl Feed {
 pub struct ParsedFeed {
     pub title: Option<String>,
     pub site_url: Option<String>,
+    /// RSS `<ttl>`, in minutes.
+    pub ttl_minutes: Option<u32>,
+    /// RSS `<skipHours>`: UTC hours in which not to poll.
+    pub skip_hours: Vec<u8>,
+    /// WebSub: the hub (`<link rel="hub">`) and the feed's own URL
+    /// (`<link rel="self">`), the topic to subscribe to.
+    pub hub_url: Option<String>,
+    pub self_url: Option<String>,
     pub entries: Vec<FeedEntry>,
 }
 
@@ -136,8 +157,13 @@ pub struct ParsedFeed {
 pub struct FeedEntry {
     /// The entry's identity within its feed: its GUID/id, else its link.
     pub guid: String,
-    /// Absolute link to the article.
+    /// Absolute link to the article, tracking parameters removed.
     pub url: Option<String>,
+    /// The article's identity across feeds, from its URL (see
+    /// `tidings_fetch::url_key`).
+    pub url_key: Option<String>,
+    /// Hash of the entry's text, to recognise a copy without a shared URL.
+    pub content_hash: String,
     pub title: Option<String>,
     pub author: Option<String>,
     /// Short description, raw HTML as published.
@@ -158,6 +184,16 @@ impl FeedEntry {
             _ => first_seen,
         }
     }
+}
+
+/// What storing a feed's entries did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct InsertReport {
+    /// Articles never seen before.
+    pub new_articles: u64,
+    /// Entries that are a known article seen through another feed (or under
+    /// another GUID): one more appearance, not another article.
+    pub new_appearances: u64,
 }
 
 /// An article with everything its page shows.

@@ -1,10 +1,18 @@
 //! Talking to publishers: the HTTP client that fetches feeds, the parser that
 //! turns any feed format into [`tidings_core::ParsedFeed`], and OPML.
 
+mod canonical;
 mod client;
+mod decode;
+mod guard;
+mod hosts;
 mod opml_io;
 mod parse;
+mod robots;
 
-pub use client::{FetchError, FetchOptions, Fetched, Fetcher, Validators};
+pub use canonical::{clean_url, url_key};
+pub use client::{FetchError, FetchOptions, Fetched, Fetcher, Validators, default_user_agent};
+pub use guard::{BlockedAddress, NetworkPolicy};
+pub use ipnet::IpNet;
 pub use opml_io::{OpmlError, parse_opml, write_opml};
 pub use parse::{ParseError, parse_feed};

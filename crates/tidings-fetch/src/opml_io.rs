@@ -9,17 +9,17 @@ pub enum OpmlError {
     Malformed(String),
 }
 
-/// The feeds an OPML document lists, in document order, nested outlines
-/// (folders) included. Outlines whose `xmlUrl` is not an http(s) URL are
-/// skipped.
+/// The feeds an OPML document lists, in document order, with the folder
+/// each is filed in (its innermost enclosing outline). Outlines whose
+/// `xmlUrl` is not an http(s) URL are skipped.
 pub fn parse_opml(text: &str) -> Result<Vec<NewFeed>, OpmlError> {
     let document = opml::OPML::from_str(text).map_err(|e| OpmlError::Malformed(e.to_string()))?;
     let mut feeds = Vec::new();
-    collect(&document.body.outlines, &mut feeds);
+    collect(&document.body.outlines, None, &mut feeds);
     Ok(feeds)
 }
 
-fn collect(outlines: &[opml::Outline], feeds: &mut Vec<NewFeed>) {
+fn collect(outlines: &[opml::Outline], folder: Option<&str>, feeds: &mut Vec<NewFeed>) {
     for outline in outlines {
         if let Some(url) = outline
             .xml_url
@@ -38,9 +38,14 @@ fn collect(outlines: &[opml::Outline], feeds: &mut Vec<NewFeed>) {
                 url,
                 title,
                 site_url: outline.html_url.clone(),
+                category: folder.map(str::to_owned),
             });
+            collect(&outline.outlines, folder, feeds);
+        } else {
+            let name = outline.title.as_deref().unwrap_or(&outline.text).trim();
+            let inner = if name.is_empty() { folder } else { Some(name) };
+            collect(&outline.outlines, inner, feeds);
         }
-        collect(&outline.outlines, feeds);
     }
 }
 
@@ -56,14 +61,35 @@ pub fn write_opml(feeds: &[Feed]) -> Result<String, OpmlError> {
     });
     for feed in feeds {
         let name = feed.display_name().to_owned();
-        document.body.outlines.push(opml::Outline {
+        let outline = opml::Outline {
             text: name.clone(),
             title: Some(name),
             r#type: Some("rss".to_owned()),
             xml_url: Some(feed.url.clone()),
             html_url: feed.site_url.clone(),
             ..opml::Outline::default()
-        });
+        };
+        match &feed.category {
+            None => document.body.outlines.push(outline),
+            Some(category) => {
+                let outlines = &mut document.body.outlines;
+                let position = outlines
+                    .iter()
+                    .position(|o| o.xml_url.is_none() && &o.text == category);
+                let folder = match position {
+                    Some(i) => &mut outlines[i],
+                    None => {
+                        outlines.push(opml::Outline {
+                            text: category.clone(),
+                            title: Some(category.clone()),
+                            ..opml::Outline::default()
+                        });
+                        outlines.last_mut().expect("just pushed")
+                    }
+                };
+                folder.outlines.push(outline);
+            }
+        }
     }
     document
         .to_string()
@@ -89,6 +115,8 @@ mod tests {
         assert_eq!(feeds[0].title.as_deref(), Some("World"));
         assert_eq!(feeds[0].site_url.as_deref(), Some("https://a.example/"));
         assert_eq!(feeds[1].title.as_deref(), Some("Tech feed"));
+        assert_eq!(feeds[0].category.as_deref(), Some("News"));
+        assert_eq!(feeds[1].category, None);
     }
 
     #[test]

@@ -24,6 +24,8 @@ pub fn parse_feed(
     content_type: Option<&str>,
     base_url: &str,
 ) -> Result<ParsedFeed, ParseError> {
+    let body = crate::decode::to_utf8(body, crate::decode::charset_of(content_type));
+    let body = body.as_ref();
     let text_start = skip_bom_and_space(body);
     if text_start.is_empty() {
         return Err(ParseError::Empty);
@@ -43,7 +45,9 @@ pub fn parse_feed(
         }
     })?;
     let base = Url::parse(base_url).ok();
-    Ok(convert(feed, base.as_ref()))
+    let mut parsed = convert(feed, base.as_ref());
+    parsed.skip_hours = skip_hours(body);
+    Ok(parsed)
 }
 
 fn convert(feed: model::Feed, base: Option<&Url>) -> ParsedFeed {
@@ -53,12 +57,23 @@ fn convert(feed: model::Feed, base: Option<&Url>) -> ParsedFeed {
         .into_iter()
         .filter_map(|entry| convert_entry(entry, base, language.as_deref()))
         .collect();
+    let link = |rel: &str| {
+        feed.links
+            .iter()
+            .find(|l| l.rel.as_deref() == Some(rel))
+            .and_then(|l| absolute(l.href.trim(), base))
+    };
     ParsedFeed {
         title: feed
             .title
+            .as_ref()
             .map(|t| without_nul(t.content.trim().to_owned()))
             .filter(|t| !t.is_empty()),
         site_url: alternate_link(&feed.links).and_then(|href| absolute(href, base)),
+        ttl_minutes: feed.ttl,
+        skip_hours: Vec::new(),
+        hub_url: link("hub"),
+        self_url: link("self"),
         entries,
     }
 }
@@ -68,7 +83,10 @@ fn convert_entry(
     base: Option<&Url>,
     feed_language: Option<&str>,
 ) -> Option<FeedEntry> {
-    let url = alternate_link(&entry.links).and_then(|href| absolute(href, base));
+    let url = alternate_link(&entry.links)
+        .and_then(|href| absolute(href, base))
+        .and_then(|u| crate::canonical::clean_url(&u))
+        .map(String::from);
     let title = entry
         .title
         .map(|t| t.content.trim().to_owned())
@@ -106,9 +124,12 @@ fn convert_entry(
         id => id.to_owned(),
     };
 
+    let content_hash = content_hash(&[title.as_deref(), summary.as_deref(), content.as_deref()]);
     Some(FeedEntry {
         guid: without_nul(guid),
+        url_key: url.as_deref().and_then(crate::canonical::url_key),
         url,
+        content_hash,
         title: title.map(without_nul),
         author: author.map(without_nul),
         summary: summary.map(without_nul),
@@ -155,6 +176,36 @@ fn content_hash(parts: &[Option<&str>]) -> String {
     let digest = hasher.finalize();
     let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
     format!("sha256:{hex}")
+}
+
+/// RSS `<skipHours>`: a flat list of `<hour>` numbers, which feed-rs does
+/// not model. Read only from the channel's own element.
+fn skip_hours(body: &[u8]) -> Vec<u8> {
+    const OPEN: &[u8] = b"<skipHours>";
+    const CLOSE: &[u8] = b"</skipHours>";
+    let Some(start) = find(body, OPEN) else {
+        return Vec::new();
+    };
+    let inner = &body[start + OPEN.len()..];
+    let Some(end) = find(inner, CLOSE) else {
+        return Vec::new();
+    };
+    let inner = String::from_utf8_lossy(&inner[..end]);
+    let mut hours: Vec<u8> = inner
+        .split("<hour>")
+        .skip(1)
+        .filter_map(|part| part.split("</hour>").next()?.trim().parse::<u8>().ok())
+        // RSS counts 0-23; some feeds write 24 for midnight.
+        .map(|h| if h == 24 { 0 } else { h })
+        .filter(|h| *h < 24)
+        .collect();
+    hours.sort_unstable();
+    hours.dedup();
+    hours
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 fn skip_bom_and_space(body: &[u8]) -> &[u8] {
@@ -272,6 +323,39 @@ mod tests {
         assert_eq!(feed.title.as_deref(), Some("J"));
         assert_eq!(feed.entries[0].guid, "1");
         assert_eq!(feed.entries[0].title.as_deref(), Some("ab"));
+    }
+
+    #[test]
+    fn polling_hints_and_websub_links() {
+        let xml = br#"<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel>
+            <title>t</title><link>https://a.example/</link><ttl>45</ttl>
+            <atom:link rel="hub" href="https://hub.example/"/>
+            <atom:link rel="self" href="https://a.example/feed"/>
+            <skipHours><hour>0</hour><hour>24</hour><hour>3</hour><hour>99</hour></skipHours>
+            <item><guid>g</guid><title>x</title>
+              <link>https://a.example/p?utm_source=rss&amp;id=3#c</link></item>
+            </channel></rss>"#;
+        let feed = parse_feed(xml, None, BASE).unwrap();
+        assert_eq!(feed.ttl_minutes, Some(45));
+        assert_eq!(feed.skip_hours, vec![0, 3]);
+        assert_eq!(feed.hub_url.as_deref(), Some("https://hub.example/"));
+        assert_eq!(feed.self_url.as_deref(), Some("https://a.example/feed"));
+        let entry = &feed.entries[0];
+        assert_eq!(entry.url.as_deref(), Some("https://a.example/p?id=3"));
+        assert_eq!(entry.url_key.as_deref(), Some("a.example/p?id=3"));
+        assert!(entry.content_hash.starts_with("sha256:"));
+    }
+
+    #[test]
+    fn declared_encodings_are_honoured() {
+        let xml = b"<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><rss version=\"2.0\"><channel><title>Caf\xe9</title></channel></rss>";
+        assert_eq!(
+            parse_feed(xml, None, BASE).unwrap().title.as_deref(),
+            Some("Café")
+        );
+        let koi8 = b"<rss version=\"2.0\"><channel><title>\xf0\xd2\xc9\xd7\xc5\xd4</title></channel></rss>";
+        let feed = parse_feed(koi8, Some("text/xml; charset=koi8-r"), BASE).unwrap();
+        assert_eq!(feed.title.as_deref(), Some("Привет"));
     }
 
     #[test]

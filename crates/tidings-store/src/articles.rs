@@ -1,7 +1,9 @@
 //! Articles as feeds bring them.
 
 use chrono::{DateTime, Utc};
-use tidings_core::{Article, ArticleCard, ArticleId, Feed, FeedEntry, FeedId, SourceId};
+use tidings_core::{
+    Article, ArticleCard, ArticleId, Feed, FeedEntry, FeedId, InsertReport, SourceId,
+};
 
 use crate::db::{on_reader, on_writer};
 use crate::{Result, Store, StoreError};
@@ -69,49 +71,125 @@ impl From<CardRow> for ArticleCard {
 }
 
 impl Store {
-    /// Stores the entries of `feed` not stored before (by GUID within the
-    /// feed), all or none. `next_id` is asked for one id per entry. Returns
-    /// how many were new.
+    /// Stores what is new in `feed`'s entries, all or none: an entry seen
+    /// before in this feed (same GUID) is skipped; one whose URL key names
+    /// a known article becomes another appearance of it; anything else is a
+    /// new article. `next_id` is asked for ids of new articles.
     pub async fn insert_entries(
         &self,
         feed: &Feed,
         entries: &[FeedEntry],
         now: DateTime<Utc>,
         mut next_id: impl FnMut() -> ArticleId,
-    ) -> Result<u64> {
-        const SQL: &str = "INSERT INTO articles (id, feed_id, source_id, guid, url, title, author,
-                summary, content, language, published_at, fetched_at, sort_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-            ON CONFLICT (feed_id, guid) DO NOTHING";
+    ) -> Result<InsertReport> {
+        const KNOWN: &str = "SELECT article_id FROM appearances WHERE feed_id = $1 AND guid = $2";
+        const BY_KEY: &str = "SELECT id FROM articles WHERE url_key = $1";
+        // No conflict target: a clash on (feed_id, guid) or on url_key (a
+        // concurrent insert by another node) both mean "already there".
+        const INSERT: &str = "INSERT INTO articles (id, feed_id, source_id, guid, url, url_key,
+                content_hash, title, author, summary, content, language, published_at,
+                fetched_at, sort_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+            ON CONFLICT DO NOTHING
+            RETURNING id";
+        const BY_FIRST_APPEARANCE: &str =
+            "SELECT id FROM articles WHERE feed_id = $1 AND guid = $2";
+        const APPEAR: &str = "INSERT INTO appearances (feed_id, guid, article_id, first_seen_at)
+            VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
+
+        let mut report = InsertReport::default();
         if entries.is_empty() {
-            return Ok(0);
+            return Ok(report);
         }
-        let inserted = on_writer!(&self.db, |pool| {
+        on_writer!(&self.db, |pool| {
             let mut tx = pool.begin().await?;
-            let mut inserted = 0;
             for entry in entries {
-                inserted += sqlx::query(SQL)
-                    .bind(next_id().0)
+                let known: Option<i64> = sqlx::query_scalar(KNOWN)
                     .bind(feed.id.0)
-                    .bind(feed.source_id.0)
                     .bind(&entry.guid)
-                    .bind(entry.url.as_deref())
-                    .bind(entry.title.as_deref())
-                    .bind(entry.author.as_deref())
-                    .bind(entry.summary.as_deref())
-                    .bind(entry.content.as_deref())
-                    .bind(entry.language.as_deref())
-                    .bind(entry.published_at)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if known.is_some() {
+                    continue;
+                }
+                let mut article: Option<i64> = None;
+                if let Some(key) = &entry.url_key {
+                    article = sqlx::query_scalar(BY_KEY)
+                        .bind(key)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                }
+                let mut created = false;
+                if article.is_none() {
+                    article = sqlx::query_scalar(INSERT)
+                        .bind(next_id().0)
+                        .bind(feed.id.0)
+                        .bind(feed.source_id.0)
+                        .bind(&entry.guid)
+                        .bind(entry.url.as_deref())
+                        .bind(entry.url_key.as_deref())
+                        .bind(&entry.content_hash)
+                        .bind(entry.title.as_deref())
+                        .bind(entry.author.as_deref())
+                        .bind(entry.summary.as_deref())
+                        .bind(entry.content.as_deref())
+                        .bind(entry.language.as_deref())
+                        .bind(entry.published_at)
+                        .bind(now)
+                        .bind(entry.sort_time(now))
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    created = article.is_some();
+                }
+                if article.is_none() {
+                    // Lost a race: someone stored it between our look-up and
+                    // our insert.
+                    article = match &entry.url_key {
+                        Some(key) => {
+                            sqlx::query_scalar(BY_KEY)
+                                .bind(key)
+                                .fetch_optional(&mut *tx)
+                                .await?
+                        }
+                        None => {
+                            sqlx::query_scalar(BY_FIRST_APPEARANCE)
+                                .bind(feed.id.0)
+                                .bind(&entry.guid)
+                                .fetch_optional(&mut *tx)
+                                .await?
+                        }
+                    };
+                }
+                let Some(article) = article else { continue };
+                let appeared = sqlx::query(APPEAR)
+                    .bind(feed.id.0)
+                    .bind(&entry.guid)
+                    .bind(article)
                     .bind(now)
-                    .bind(entry.sort_time(now))
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
+                if created {
+                    report.new_articles += 1;
+                } else if appeared > 0 {
+                    report.new_appearances += 1;
+                }
             }
             tx.commit().await?;
-            inserted
         });
-        Ok(inserted)
+        Ok(report)
+    }
+
+    /// How many feed entries lead to `article`.
+    pub async fn appearance_count(&self, article: ArticleId) -> Result<i64> {
+        const SQL: &str = "SELECT COUNT(*) FROM appearances WHERE article_id = $1";
+        let count = on_reader!(&self.db, |pool| {
+            sqlx::query_scalar::<_, i64>(SQL)
+                .bind(article.0)
+                .fetch_one(pool)
+                .await?
+        });
+        Ok(count)
     }
 
     /// The newest articles first.

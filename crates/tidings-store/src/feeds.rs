@@ -7,8 +7,9 @@ use tidings_core::{Feed, FeedId, FeedOutcome, FeedState, NewFeed, SourceId};
 use crate::db::{Db, on_reader, on_writer};
 use crate::{Result, Store, StoreError};
 
-const FEED_COLUMNS: &str = "id, source_id, url, title, site_url, created_at, etag, last_modified,
-    last_fetched_at, last_outcome, last_error, error_count, next_fetch_at";
+const FEED_COLUMNS: &str = "id, source_id, url, title, site_url, category, poll_interval_secs,
+    created_at, etag, last_modified, last_fetched_at, last_outcome, last_error, error_count,
+    failing_since, paused, interval_secs, next_fetch_at";
 
 #[derive(sqlx::FromRow)]
 struct FeedRow {
@@ -17,6 +18,8 @@ struct FeedRow {
     url: String,
     title: Option<String>,
     site_url: Option<String>,
+    category: Option<String>,
+    poll_interval_secs: Option<i64>,
     created_at: DateTime<Utc>,
     etag: Option<String>,
     last_modified: Option<String>,
@@ -24,6 +27,9 @@ struct FeedRow {
     last_outcome: Option<String>,
     last_error: Option<String>,
     error_count: i32,
+    failing_since: Option<DateTime<Utc>>,
+    paused: bool,
+    interval_secs: Option<i64>,
     next_fetch_at: DateTime<Utc>,
 }
 
@@ -35,6 +41,8 @@ impl From<FeedRow> for Feed {
             url: row.url,
             title: row.title,
             site_url: row.site_url,
+            category: row.category,
+            poll_interval_secs: row.poll_interval_secs,
             created_at: row.created_at,
             state: FeedState {
                 etag: row.etag,
@@ -44,6 +52,9 @@ impl From<FeedRow> for Feed {
                 last_outcome: row.last_outcome.and_then(|s| s.parse::<FeedOutcome>().ok()),
                 last_error: row.last_error,
                 error_count: row.error_count,
+                failing_since: row.failing_since,
+                paused: row.paused,
+                interval_secs: row.interval_secs,
                 next_fetch_at: row.next_fetch_at,
             },
         }
@@ -60,6 +71,8 @@ pub struct FetchSuccess {
     pub last_modified: Option<String>,
     pub fetched_at: DateTime<Utc>,
     pub next_fetch_at: DateTime<Utc>,
+    /// The interval the schedule chose.
+    pub interval_secs: i64,
 }
 
 /// What a failed poll records on a feed.
@@ -68,6 +81,8 @@ pub struct FetchFailure {
     pub error: String,
     pub fetched_at: DateTime<Utc>,
     pub next_fetch_at: DateTime<Utc>,
+    /// The feed has failed long enough to be paused.
+    pub paused: bool,
 }
 
 impl Store {
@@ -80,8 +95,9 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Feed> {
         let sql = format!(
-            "INSERT INTO feeds (id, source_id, url, title, site_url, created_at, next_fetch_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $6)
+            "INSERT INTO feeds (id, source_id, url, title, site_url, category, created_at,
+                 next_fetch_at)
+             VALUES ($1, $2, $3, $4, $5, $7, $6, $6)
              ON CONFLICT (url) DO NOTHING
              RETURNING {FEED_COLUMNS}"
         );
@@ -93,6 +109,7 @@ impl Store {
                 .bind(feed.title.as_deref())
                 .bind(feed.site_url.as_deref())
                 .bind(now)
+                .bind(feed.category.as_deref())
                 .fetch_optional(pool)
                 .await?
         });
@@ -184,6 +201,41 @@ impl Store {
         Ok(())
     }
 
+    /// Sets (or, with `None`, clears) the operator's polling interval.
+    pub async fn set_poll_interval(&self, id: FeedId, seconds: Option<i64>) -> Result<()> {
+        let done = on_writer!(&self.db, |pool| {
+            sqlx::query("UPDATE feeds SET poll_interval_secs = $2 WHERE id = $1")
+                .bind(id.0)
+                .bind(seconds)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        if done == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// Un-pauses a feed and makes it due at `now`, with a fresh count of
+    /// failures.
+    pub async fn resume_feed(&self, id: FeedId, now: DateTime<Utc>) -> Result<()> {
+        const SQL: &str = "UPDATE feeds SET paused = FALSE, failing_since = NULL,
+            error_count = 0, next_fetch_at = $2 WHERE id = $1";
+        let done = on_writer!(&self.db, |pool| {
+            sqlx::query(SQL)
+                .bind(id.0)
+                .bind(now)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        if done == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
     /// Makes every feed due at `now` (a forced poll of everything).
     pub async fn make_all_due(&self, now: DateTime<Utc>) -> Result<u64> {
         const SQL: &str = "UPDATE feeds SET next_fetch_at = $1 WHERE next_fetch_at > $1";
@@ -208,6 +260,9 @@ impl Store {
                 last_outcome = $7,
                 last_error = NULL,
                 error_count = 0,
+                failing_since = NULL,
+                paused = FALSE,
+                interval_secs = $9,
                 next_fetch_at = $8,
                 lease_owner = NULL,
                 lease_until = NULL
@@ -222,6 +277,7 @@ impl Store {
                 .bind(success.fetched_at)
                 .bind(success.outcome.as_str())
                 .bind(success.next_fetch_at)
+                .bind(success.interval_secs)
                 .execute(pool)
                 .await?
                 .rows_affected()
@@ -240,6 +296,8 @@ impl Store {
                 last_outcome = 'error',
                 last_error = $3,
                 error_count = error_count + 1,
+                failing_since = COALESCE(failing_since, $2),
+                paused = $5,
                 next_fetch_at = $4,
                 lease_owner = NULL,
                 lease_until = NULL
@@ -250,6 +308,7 @@ impl Store {
                 .bind(failure.fetched_at)
                 .bind(&failure.error)
                 .bind(failure.next_fetch_at)
+                .bind(failure.paused)
                 .execute(pool)
                 .await?
                 .rows_affected()

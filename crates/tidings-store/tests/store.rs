@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use tidings_core::{
-    ArticleId, Feed, FeedEntry, FeedId, FeedOutcome, IdGenerator, NewFeed, SourceId,
+    ArticleId, Feed, FeedEntry, FeedId, FeedOutcome, IdGenerator, InsertReport, NewFeed, SourceId,
 };
 use tidings_store::testing;
 use tidings_store::{FetchFailure, FetchSuccess, Store, StoreError};
@@ -38,6 +38,9 @@ conformance!(
     a_source_keeps_the_first_name_it_is_given,
     feeds_are_unique_by_url,
     entries_are_stored_once_per_feed,
+    one_article_seen_through_two_feeds_is_one_article,
+    entries_without_url_are_kept_apart,
+    operator_interval_and_resume,
     articles_read_back_exactly,
     latest_articles_sort_newest_first,
     due_feeds_are_leased_to_one_worker,
@@ -80,6 +83,18 @@ impl Fixture {
         entries: &[FeedEntry],
         now: DateTime<Utc>,
     ) -> u64 {
+        self.insert_report(store, feed, entries, now)
+            .await
+            .new_articles
+    }
+
+    async fn insert_report(
+        &self,
+        store: &Store,
+        feed: &Feed,
+        entries: &[FeedEntry],
+        now: DateTime<Utc>,
+    ) -> InsertReport {
         store
             .insert_entries(feed, entries, now, || ArticleId(self.ids.next(now)))
             .await
@@ -91,6 +106,8 @@ fn entry(guid: &str, title: &str, published: Option<DateTime<Utc>>) -> FeedEntry
     FeedEntry {
         guid: guid.to_owned(),
         url: Some(format!("https://news.example/{guid}")),
+        url_key: Some(format!("news.example/{guid}")),
+        content_hash: format!("sha256:{guid}"),
         title: Some(title.to_owned()),
         author: Some("Ann Writer".to_owned()),
         summary: Some("<p>Summary</p>".to_owned()),
@@ -162,9 +179,92 @@ async fn entries_are_stored_once_per_feed(store: &Store) {
     assert_eq!(fixture.insert(store, &world, &entries, t0()).await, 0);
     let later = [entry("b", "B edited", None), entry("c", "C", None)];
     assert_eq!(fixture.insert(store, &world, &later, t0()).await, 1);
-    // The same GUID in another feed is that feed's own entry.
-    assert_eq!(fixture.insert(store, &sport, &entries[..1], t0()).await, 1);
+    // The same GUID in another feed, at another URL, is another article.
+    let mut other = entry("a", "A", None);
+    other.url_key = Some("sport.example/a".into());
+    assert_eq!(fixture.insert(store, &sport, &[other], t0()).await, 1);
     assert_eq!(store.count_articles().await.unwrap(), 4);
+}
+
+async fn one_article_seen_through_two_feeds_is_one_article(store: &Store) {
+    let fixture = Fixture::new();
+    let world = fixture.feed(store, "https://news.example/world").await;
+    let top = fixture.feed(store, "https://news.example/top").await;
+    let story = entry("story", "Story", None);
+    let first = fixture
+        .insert_report(store, &world, std::slice::from_ref(&story), t0())
+        .await;
+    assert_eq!(
+        first,
+        InsertReport {
+            new_articles: 1,
+            new_appearances: 0
+        }
+    );
+    // Same URL key in another feed, under another GUID.
+    let mut again = story.clone();
+    again.guid = "top-123".into();
+    let second = fixture
+        .insert_report(store, &top, &[again.clone()], t0())
+        .await;
+    assert_eq!(
+        second,
+        InsertReport {
+            new_articles: 0,
+            new_appearances: 1
+        }
+    );
+    let repeat = fixture.insert_report(store, &top, &[again], t0()).await;
+    assert_eq!(repeat, InsertReport::default());
+    assert_eq!(store.count_articles().await.unwrap(), 1);
+    let article = store.latest_articles(1).await.unwrap().remove(0);
+    assert_eq!(store.appearance_count(article.id).await.unwrap(), 2);
+}
+
+async fn entries_without_url_are_kept_apart(store: &Store) {
+    let fixture = Fixture::new();
+    let feed = fixture.feed(store, "https://news.example/world").await;
+    let mut a = entry("a", "A", None);
+    let mut b = entry("b", "B", None);
+    for e in [&mut a, &mut b] {
+        e.url = None;
+        e.url_key = None;
+    }
+    assert_eq!(fixture.insert(store, &feed, &[a.clone(), b], t0()).await, 2);
+    assert_eq!(fixture.insert(store, &feed, &[a], t0()).await, 0);
+}
+
+async fn operator_interval_and_resume(store: &Store) {
+    let fixture = Fixture::new();
+    let feed = fixture.feed(store, "https://news.example/rss").await;
+    store.set_poll_interval(feed.id, Some(600)).await.unwrap();
+    assert_eq!(
+        store.feed(feed.id).await.unwrap().poll_interval_secs,
+        Some(600)
+    );
+    store.set_poll_interval(feed.id, None).await.unwrap();
+    assert_eq!(store.feed(feed.id).await.unwrap().poll_interval_secs, None);
+
+    let failure = FetchFailure {
+        error: "HTTP 410 Gone".into(),
+        fetched_at: t0(),
+        next_fetch_at: t0() + TimeDelta::days(7),
+        paused: true,
+    };
+    store.record_fetch_failure(feed.id, &failure).await.unwrap();
+    let paused = store.feed(feed.id).await.unwrap();
+    assert!(paused.state.paused);
+    assert_eq!(paused.state.failing_since, Some(t0()));
+    let later = t0() + TimeDelta::hours(1);
+    store.resume_feed(feed.id, later).await.unwrap();
+    let resumed = store.feed(feed.id).await.unwrap();
+    assert!(!resumed.state.paused);
+    assert_eq!(resumed.state.error_count, 0);
+    assert_eq!(resumed.state.next_fetch_at, later);
+    assert!(matches!(
+        store.resume_feed(FeedId(1), later).await,
+        Err(StoreError::NotFound)
+    ));
 }
 
 async fn articles_read_back_exactly(store: &Store) {
@@ -304,8 +404,9 @@ async fn fetch_outcomes_are_recorded(store: &Store) {
                 feed.id,
                 &FetchFailure {
                     error: format!("HTTP 500 Internal Server Error ({n})"),
-                    fetched_at: t0(),
+                    fetched_at: t0() + TimeDelta::minutes(n),
                     next_fetch_at: t0() + TimeDelta::minutes(10 * n),
+                    paused: false,
                 },
             )
             .await
@@ -319,6 +420,11 @@ async fn fetch_outcomes_are_recorded(store: &Store) {
         Some("HTTP 500 Internal Server Error (2)")
     );
     assert_eq!(failed.state.next_fetch_at, t0() + TimeDelta::minutes(20));
+    assert_eq!(
+        failed.state.failing_since,
+        Some(t0() + TimeDelta::minutes(1)),
+        "the run's start"
+    );
     // The lease was released: claimable again once due.
     let due = t0() + TimeDelta::minutes(20);
     assert_eq!(
@@ -338,6 +444,7 @@ async fn fetch_outcomes_are_recorded(store: &Store) {
         last_modified: Some("Sun, 29 Nov 2026 08:00:00 GMT".to_owned()),
         fetched_at: due,
         next_fetch_at: due + TimeDelta::minutes(30),
+        interval_secs: 1800,
     };
     store.record_fetch_success(feed.id, &success).await.unwrap();
     let ok = store.feed(feed.id).await.unwrap();
@@ -347,6 +454,8 @@ async fn fetch_outcomes_are_recorded(store: &Store) {
     assert_eq!(ok.state.etag.as_deref(), Some("\"v1\""));
     assert_eq!(ok.title.as_deref(), Some("Example News"));
     assert_eq!(ok.state.last_fetched_at, Some(due));
+    assert_eq!(ok.state.failing_since, None);
+    assert_eq!(ok.state.interval_secs, Some(1800));
 
     // A 304 carries no title: the known one stays.
     store
@@ -382,6 +491,7 @@ async fn unknown_ids_are_not_found(store: &Store) {
         error: "x".into(),
         fetched_at: t0(),
         next_fetch_at: t0(),
+        paused: false,
     };
     assert!(matches!(
         store.record_fetch_failure(FeedId(42), &failure).await,

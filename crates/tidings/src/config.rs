@@ -9,6 +9,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use clap::Args;
 use serde::Deserialize;
+use tidings_fetch::IpNet;
 
 /// Options every sub-command takes. Each can also be set in the TOML file
 /// given by `--config` (same names, with `_` for `-`).
@@ -32,8 +33,9 @@ pub struct GlobalArgs {
     #[arg(long, env = "TIDINGS_LISTEN", global = true, value_name = "ADDR")]
     pub listen: Option<SocketAddr>,
 
-    /// How often a feed is polled when all goes well, e.g. `30m`, `2h`.
-    /// Failures back off exponentially up to 24h. [default: 30m]
+    /// Polling interval for a feed whose entries carry no dates, e.g.
+    /// `30m`. Other feeds are polled as often as they publish, within the
+    /// minimum and maximum; failures back off exponentially. [default: 30m]
     #[arg(
         long,
         env = "TIDINGS_POLL_INTERVAL",
@@ -41,6 +43,62 @@ pub struct GlobalArgs {
         value_name = "DURATION"
     )]
     pub poll_interval: Option<humantime::Duration>,
+
+    /// No feed is polled more often than this (a feed's own interval, set
+    /// with `feeds set-interval`, may be shorter). [default: 5m]
+    #[arg(
+        long,
+        env = "TIDINGS_MIN_POLL_INTERVAL",
+        global = true,
+        value_name = "DURATION"
+    )]
+    pub min_poll_interval: Option<humantime::Duration>,
+
+    /// No healthy feed waits longer than this between polls. [default: 24h]
+    #[arg(
+        long,
+        env = "TIDINGS_MAX_POLL_INTERVAL",
+        global = true,
+        value_name = "DURATION"
+    )]
+    pub max_poll_interval: Option<humantime::Duration>,
+
+    /// Requests in flight to one host at a time. [default: 2]
+    #[arg(
+        long,
+        env = "TIDINGS_PER_HOST_CONCURRENCY",
+        global = true,
+        value_name = "N"
+    )]
+    pub per_host_concurrency: Option<usize>,
+
+    /// Least time between two requests to one host (robots.txt
+    /// Crawl-delay may raise it). [default: 1s]
+    #[arg(
+        long,
+        env = "TIDINGS_PER_HOST_DELAY",
+        global = true,
+        value_name = "DURATION"
+    )]
+    pub per_host_delay: Option<humantime::Duration>,
+
+    /// Non-public networks tidings may fetch from, e.g. `127.0.0.0/8` or
+    /// `10.0.0.0/8,fd00::/8`. Loopback, private, link-local (cloud
+    /// metadata), CGNAT and other non-public addresses are refused
+    /// otherwise, after DNS resolution and on every redirect. [default: none]
+    #[arg(
+        long,
+        env = "TIDINGS_ALLOW_PRIVATE_NETWORKS",
+        global = true,
+        value_name = "CIDR[,CIDR…]",
+        value_delimiter = ','
+    )]
+    pub allow_private_networks: Option<Vec<IpNet>>,
+
+    /// A URL or e-mail address where publishers can reach this instance's
+    /// operator; added to the User-Agent. [default: none]
+    #[arg(long, env = "TIDINGS_CONTACT", global = true, value_name = "URL")]
+    pub contact: Option<String>,
 
     /// How often the background worker looks for due feeds. [default: 1m]
     #[arg(
@@ -78,8 +136,8 @@ pub struct GlobalArgs {
     )]
     pub max_body_bytes: Option<usize>,
 
-    /// User-Agent sent to publishers; make it say how to reach you.
-    /// [default: tidings/VERSION (self-hosted news reader; +project URL)]
+    /// User-Agent sent to publishers, replacing the default entirely.
+    /// [default: tidings/VERSION (self-hosted news reader; +CONTACT)]
     #[arg(long, env = "TIDINGS_USER_AGENT", global = true, value_name = "TEXT")]
     pub user_agent: Option<String>,
 }
@@ -92,6 +150,12 @@ struct FileConfig {
     database_url: Option<String>,
     listen: Option<SocketAddr>,
     poll_interval: Option<String>,
+    min_poll_interval: Option<String>,
+    max_poll_interval: Option<String>,
+    per_host_concurrency: Option<usize>,
+    per_host_delay: Option<String>,
+    allow_private_networks: Option<Vec<IpNet>>,
+    contact: Option<String>,
     worker_tick: Option<String>,
     fetch_concurrency: Option<usize>,
     fetch_timeout: Option<String>,
@@ -106,6 +170,12 @@ pub struct Settings {
     pub database_url: String,
     pub listen: SocketAddr,
     pub poll_interval: Duration,
+    pub min_poll_interval: Duration,
+    pub max_poll_interval: Duration,
+    pub per_host_concurrency: usize,
+    pub per_host_delay: Duration,
+    pub allow_private_networks: Vec<IpNet>,
+    pub contact: Option<String>,
     pub worker_tick: Duration,
     pub fetch_concurrency: usize,
     pub fetch_timeout: Duration,
@@ -152,6 +222,34 @@ impl Settings {
                 "poll_interval",
                 Duration::from_secs(30 * 60),
             )?,
+            min_poll_interval: duration(
+                args.min_poll_interval,
+                &file.min_poll_interval,
+                "min_poll_interval",
+                Duration::from_secs(5 * 60),
+            )?,
+            max_poll_interval: duration(
+                args.max_poll_interval,
+                &file.max_poll_interval,
+                "max_poll_interval",
+                Duration::from_secs(24 * 3600),
+            )?,
+            per_host_concurrency: args
+                .per_host_concurrency
+                .or(file.per_host_concurrency)
+                .unwrap_or(2),
+            per_host_delay: duration(
+                args.per_host_delay,
+                &file.per_host_delay,
+                "per_host_delay",
+                Duration::from_secs(1),
+            )?,
+            allow_private_networks: args
+                .allow_private_networks
+                .clone()
+                .or(file.allow_private_networks)
+                .unwrap_or_default(),
+            contact: args.contact.clone().or(file.contact),
             worker_tick: duration(
                 args.worker_tick,
                 &file.worker_tick,
@@ -193,8 +291,21 @@ impl Settings {
         if self.fetch_concurrency == 0 {
             bail!("fetch concurrency must be at least 1");
         }
-        if self.poll_interval < Duration::from_secs(60) {
-            bail!("poll interval must be at least 1m");
+        if self.min_poll_interval < Duration::from_secs(60) {
+            bail!("the minimum poll interval must be at least 1m");
+        }
+        if !(self.min_poll_interval <= self.poll_interval
+            && self.poll_interval <= self.max_poll_interval)
+        {
+            bail!(
+                "poll intervals must satisfy minimum ({}) <= default ({}) <= maximum ({})",
+                humantime::format_duration(self.min_poll_interval),
+                humantime::format_duration(self.poll_interval),
+                humantime::format_duration(self.max_poll_interval)
+            );
+        }
+        if self.per_host_concurrency == 0 {
+            bail!("per-host concurrency must be at least 1");
         }
         if self.worker_tick.is_zero() {
             bail!("worker tick must be above zero");
@@ -232,7 +343,8 @@ mod tests {
         let path = dir.path().join("tidings.toml");
         std::fs::write(
             &path,
-            "data_dir = \"/srv/tidings\"\nlisten = \"0.0.0.0:9000\"\npoll_interval = \"2h\"\n",
+            "data_dir = \"/srv/tidings\"\nlisten = \"0.0.0.0:9000\"\npoll_interval = \"2h\"\n\
+             allow_private_networks = [\"10.0.0.0/8\"]\n",
         )
         .unwrap();
 
@@ -249,6 +361,10 @@ mod tests {
         assert_eq!(from_file.listen.to_string(), "0.0.0.0:9000");
         assert_eq!(from_file.database_url, "sqlite:///srv/tidings/tidings.db");
         assert_eq!(from_file.poll_interval, Duration::from_secs(7200));
+        assert_eq!(
+            from_file.allow_private_networks,
+            ["10.0.0.0/8".parse().unwrap()]
+        );
 
         let args = GlobalArgs {
             config: Some(path),

@@ -11,7 +11,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use tidings_app::{App, AppConfig};
 use tidings_core::{Schedule, SystemClock};
-use tidings_fetch::FetchOptions;
+use tidings_fetch::{FetchOptions, NetworkPolicy, default_user_agent};
 
 use crate::config::{GlobalArgs, Settings};
 
@@ -79,19 +79,28 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// Opens the database (migrating it) and builds the app.
 async fn open_app(settings: &Settings) -> anyhow::Result<App> {
-    let mut fetch = FetchOptions {
+    let fetch = FetchOptions {
+        user_agent: settings
+            .user_agent
+            .clone()
+            .unwrap_or_else(|| default_user_agent(settings.contact.as_deref())),
         timeout: settings.fetch_timeout,
         max_body_bytes: settings.max_body_bytes,
+        per_host_concurrency: settings.per_host_concurrency,
+        per_host_delay: settings.per_host_delay,
+        network: NetworkPolicy {
+            allowed: settings.allow_private_networks.clone(),
+        },
         ..FetchOptions::default()
     };
-    if let Some(user_agent) = &settings.user_agent {
-        fetch.user_agent = user_agent.clone();
-    }
+    let delta =
+        |d: std::time::Duration| chrono::TimeDelta::from_std(d).context("poll interval too long");
     let config = AppConfig {
         fetch,
         schedule: Schedule {
-            interval: chrono::TimeDelta::from_std(settings.poll_interval)
-                .context("poll interval too long")?,
+            default_interval: delta(settings.poll_interval)?,
+            min_interval: delta(settings.min_poll_interval)?,
+            max_interval: delta(settings.max_poll_interval)?,
             ..Schedule::default()
         },
         fetch_concurrency: settings.fetch_concurrency,

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::Subcommand;
 use tidings_app::{App, AppError};
-use tidings_core::{Feed, FeedOutcome};
+use tidings_core::{Feed, FeedId, FeedOutcome};
 
 #[derive(Debug, Subcommand)]
 pub enum FeedsCommand {
@@ -24,6 +24,18 @@ pub enum FeedsCommand {
     Export,
     /// List followed feeds with the outcome of their last poll.
     List,
+    /// Set a feed's polling interval (`auto`: follow its publishing rate).
+    SetInterval {
+        #[arg(value_name = "FEED_ID")]
+        feed: FeedId,
+        #[arg(value_name = "DURATION|auto")]
+        interval: String,
+    },
+    /// Take a paused (long-failing) feed back into the schedule, due now.
+    Resume {
+        #[arg(value_name = "FEED_ID")]
+        feed: FeedId,
+    },
 }
 
 pub async fn run(app: &App, command: FeedsCommand) -> anyhow::Result<()> {
@@ -69,39 +81,96 @@ pub async fn run(app: &App, command: FeedsCommand) -> anyhow::Result<()> {
             let feeds = app.feeds().await?;
             print!("{}", feed_table(&feeds));
         }
+        FeedsCommand::SetInterval { feed, interval } => {
+            let interval = match interval.as_str() {
+                "auto" => None,
+                text => Some(
+                    humantime::parse_duration(text)
+                        .with_context(|| format!("{text:?} is not a duration (e.g. 15m, 2h)"))?,
+                ),
+            };
+            app.set_poll_interval(feed, interval).await?;
+            println!("feed {feed}: interval set");
+        }
+        FeedsCommand::Resume { feed } => {
+            app.resume_feed(feed).await?;
+            println!("feed {feed} resumed: it is polled on the next pass");
+        }
     }
     Ok(())
 }
 
-/// One line per feed: id, status, last poll, title and URL, and the error
-/// of a failing feed on the next line.
+/// One line per feed: id, status, last poll, interval, title and URL, and
+/// the error of a failing feed on the next line.
 fn feed_table(feeds: &[Feed]) -> String {
     if feeds.is_empty() {
         return "no feeds yet: add one with `tidings feeds add URL`\n".to_owned();
     }
-    let mut out = format!("{:<20} {:<12} {:<20} FEED\n", "ID", "STATUS", "LAST POLL");
+    let mut out = format!(
+        "{:<20} {:<12} {:<17} {:<9} FEED\n",
+        "ID", "STATUS", "LAST POLL", "INTERVAL"
+    );
     for feed in feeds {
         let status = match (feed.state.last_outcome, feed.state.error_count) {
+            _ if feed.state.paused => "paused".to_owned(),
             (None, _) => "new".to_owned(),
             (Some(FeedOutcome::Error), n) => format!("error ×{n}"),
             (Some(outcome), _) => outcome.to_string(),
         };
+        let interval = match (feed.poll_interval_secs, feed.state.interval_secs) {
+            (Some(fixed), _) => format!("{}*", short_duration(fixed)),
+            (None, Some(auto)) => short_duration(auto),
+            (None, None) => "-".to_owned(),
+        };
+        let folder = feed
+            .category
+            .as_deref()
+            .map(|c| format!(" [{c}]"))
+            .unwrap_or_default();
         let polled = feed
             .state
             .last_fetched_at
             .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
             .unwrap_or_else(|| "never".to_owned());
         out.push_str(&format!(
-            "{:<20} {:<12} {:<20} {} <{}>\n",
+            "{:<20} {:<12} {:<17} {:<9} {}{folder} <{}>\n",
             feed.id,
             status,
             polled,
+            interval,
             feed.display_name(),
             feed.url
         ));
         if let Some(error) = &feed.state.last_error {
-            out.push_str(&format!("{:<20} last error: {error}\n", ""));
+            let since = feed
+                .state
+                .failing_since
+                .map(|t| format!(" (failing since {})", t.format("%Y-%m-%d %H:%M")))
+                .unwrap_or_default();
+            out.push_str(&format!("{:<20} last error: {error}{since}\n", ""));
         }
     }
+    out.push_str("(* interval set by the operator)\n");
     out
+}
+
+/// `90` → `1m30s`; `7200` → `2h`.
+fn short_duration(seconds: i64) -> String {
+    let (d, h, m, s) = (
+        seconds / 86_400,
+        seconds / 3600 % 24,
+        seconds / 60 % 60,
+        seconds % 60,
+    );
+    let parts = [(d, "d"), (h, "h"), (m, "m"), (s, "s")];
+    let text: String = parts
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, unit)| format!("{n}{unit}"))
+        .collect();
+    if text.is_empty() {
+        "0s".to_owned()
+    } else {
+        text
+    }
 }

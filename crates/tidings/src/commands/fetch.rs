@@ -35,8 +35,13 @@ pub async fn run(app: App, settings: &Settings, args: FetchArgs) -> anyhow::Resu
     let summary = app.fetch_due(args.all, &progress).await?;
     progress.bar.finish_and_clear();
     println!(
-        "polled {} feeds: {} fetched, {} not modified, {} failed; {} new articles",
-        summary.feeds, summary.fetched, summary.not_modified, summary.failed, summary.new_articles
+        "polled {} feeds: {} fetched, {} not modified, {} failed; {} new articles, {} seen again in other feeds",
+        summary.feeds,
+        summary.fetched,
+        summary.not_modified,
+        summary.failed,
+        summary.new_articles,
+        summary.new_appearances
     );
     Ok(())
 }

@@ -1,0 +1,187 @@
+//! Feed bytes in any encoding to UTF-8.
+//!
+//! Order of authority: a byte-order mark, then the HTTP charset (RFC 7303
+//! puts it above the document's own claim), then the XML declaration, then
+//! UTF-8. Bytes that are not valid in the chosen encoding become U+FFFD
+//! (or, for a document claiming UTF-8 that is not, are read as
+//! windows-1252, the usual truth behind such feeds). The result always
+//! carries an XML declaration that says UTF-8, so the XML parser does not
+//! decode it a second time.
+
+use std::borrow::Cow;
+
+use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
+
+pub(crate) fn to_utf8<'a>(body: &'a [u8], http_charset: Option<&str>) -> Cow<'a, [u8]> {
+    if let Some(text) = utf32(body) {
+        return Cow::Owned(declare_utf8(text).into_bytes());
+    }
+    if let Some((encoding, bom_len)) = Encoding::for_bom(body) {
+        let (text, _) = encoding.decode_without_bom_handling(&body[bom_len..]);
+        return Cow::Owned(declare_utf8(text.into_owned()).into_bytes());
+    }
+    if let Some(encoding) = utf16_without_bom(body) {
+        let (text, _) = encoding.decode_without_bom_handling(body);
+        return Cow::Owned(declare_utf8(text.into_owned()).into_bytes());
+    }
+
+    let declared = xml_declared_encoding(body);
+    let encoding = http_charset
+        .and_then(|label| Encoding::for_label(label.trim().trim_matches('"').as_bytes()))
+        .or_else(|| declared.and_then(|label| Encoding::for_label(label.as_bytes())))
+        // UTF-16 named in an ASCII-compatible document is a false claim.
+        .filter(|e| *e != UTF_16BE && *e != UTF_16LE)
+        .unwrap_or(UTF_8);
+
+    if encoding == UTF_8 {
+        if std::str::from_utf8(body).is_ok() {
+            let says_utf8 = declared
+                .is_none_or(|d| Encoding::for_label(d.as_bytes()).is_none_or(|e| e == UTF_8));
+            return if says_utf8 {
+                Cow::Borrowed(body)
+            } else {
+                Cow::Owned(declare_utf8(String::from_utf8_lossy(body).into_owned()).into_bytes())
+            };
+        }
+        let (text, _, _) = WINDOWS_1252.decode(body);
+        return Cow::Owned(declare_utf8(text.into_owned()).into_bytes());
+    }
+    let (text, _) = encoding.decode_without_bom_handling(body);
+    Cow::Owned(declare_utf8(text.into_owned()).into_bytes())
+}
+
+/// The charset parameter of a Content-Type header.
+pub(crate) fn charset_of(content_type: Option<&str>) -> Option<&str> {
+    content_type?.split(';').skip(1).find_map(|param| {
+        let (name, value) = param.split_once('=')?;
+        name.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| value.trim().trim_matches('"'))
+            .filter(|v| !v.is_empty())
+    })
+}
+
+fn xml_declared_encoding(body: &[u8]) -> Option<&str> {
+    let head = &body[..body.len().min(1024)];
+    let start = head.windows(5).position(|w| w == b"<?xml")?;
+    let end = start + head[start..].windows(2).position(|w| w == b"?>")?;
+    let declaration = std::str::from_utf8(&head[start..end]).ok()?;
+    let after = &declaration[declaration.find("encoding")? + "encoding".len()..];
+    let after = after.trim_start().strip_prefix('=')?.trim_start();
+    let quote = after.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let value = &after[1..];
+    Some(&value[..value.find(quote)?])
+}
+
+/// Replaces the XML declaration's encoding with UTF-8 (JSON and
+/// undeclared documents are left as they are).
+fn declare_utf8(text: String) -> String {
+    let trimmed = text.trim_start();
+    if !trimmed.starts_with("<?xml") {
+        return text;
+    }
+    let offset = text.len() - trimmed.len();
+    match trimmed.find("?>") {
+        Some(end) => {
+            let mut out = String::with_capacity(text.len());
+            out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>");
+            out.push_str(&text[offset + end + 2..]);
+            out
+        }
+        None => text,
+    }
+}
+
+/// UTF-32, with or without BOM (encoding_rs does not decode it).
+fn utf32(body: &[u8]) -> Option<String> {
+    let (big_endian, skip) = match body {
+        [0, 0, 0xFE, 0xFF, ..] => (true, 4),
+        [0xFF, 0xFE, 0, 0, ..] => (false, 4),
+        [0, 0, 0, b'<', ..] | [0, 0, 0, b'{', ..] => (true, 0),
+        [b'<', 0, 0, 0, ..] | [b'{', 0, 0, 0, ..] => (false, 0),
+        _ => return None,
+    };
+    Some(
+        body[skip..]
+            .chunks_exact(4)
+            .map(|c| {
+                let unit = if big_endian {
+                    u32::from_be_bytes([c[0], c[1], c[2], c[3]])
+                } else {
+                    u32::from_le_bytes([c[0], c[1], c[2], c[3]])
+                };
+                char::from_u32(unit).unwrap_or(char::REPLACEMENT_CHARACTER)
+            })
+            .collect(),
+    )
+}
+
+fn utf16_without_bom(body: &[u8]) -> Option<&'static Encoding> {
+    match body {
+        [0, b'<', 0, _, ..] | [0, b'{', ..] => Some(UTF_16BE),
+        [b'<', 0, _, 0, ..] | [b'{', 0, ..] => Some(UTF_16LE),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(bytes: Cow<'_, [u8]>) -> String {
+        String::from_utf8(bytes.into_owned()).unwrap()
+    }
+
+    #[test]
+    fn utf8_passes_through_untouched() {
+        let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss>é</rss>".as_bytes();
+        assert!(matches!(to_utf8(body, None), Cow::Borrowed(_)));
+        assert!(matches!(to_utf8(body, Some("utf-8")), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn declared_latin1_is_converted_and_redeclared() {
+        let body = b"<?xml version='1.0' encoding='iso-8859-1'?><rss>caf\xe9</rss>";
+        assert_eq!(
+            text(to_utf8(body, None)),
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss>café</rss>"
+        );
+    }
+
+    #[test]
+    fn http_charset_wins_over_the_declaration() {
+        let body = b"<?xml version=\"1.0\" encoding=\"utf-8\"?><rss>\xcf\xf0\xe8\xe2\xe5\xf2</rss>";
+        let out = text(to_utf8(body, Some("windows-1251")));
+        assert!(out.ends_with("<rss>Привет</rss>"), "{out}");
+    }
+
+    #[test]
+    fn false_utf8_claims_read_as_windows_1252() {
+        let body = b"<?xml version=\"1.0\" encoding=\"utf-8\"?><rss>\x93quoted\x94</rss>";
+        assert!(text(to_utf8(body, None)).contains("\u{201c}quoted\u{201d}"));
+    }
+
+    #[test]
+    fn utf16_and_utf32_with_and_without_bom() {
+        let doc = "<?xml version=\"1.0\" encoding=\"utf-16\"?><rss>ü</rss>";
+        let le: Vec<u8> = doc.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let be: Vec<u8> = doc.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        let expected = "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss>ü</rss>";
+        assert_eq!(text(to_utf8(&le, None)), expected);
+        assert_eq!(text(to_utf8(&be, None)), expected);
+        let with_bom: Vec<u8> = [0xFF, 0xFE].into_iter().chain(le).collect();
+        assert_eq!(text(to_utf8(&with_bom, None)), expected);
+        let utf32: Vec<u8> = doc.chars().flat_map(|c| (c as u32).to_be_bytes()).collect();
+        assert_eq!(text(to_utf8(&utf32, None)), expected);
+    }
+
+    #[test]
+    fn charset_parameter_is_found() {
+        assert_eq!(
+            charset_of(Some("text/xml; charset=\"koi8-r\"")),
+            Some("koi8-r")
+        );
+        assert_eq!(charset_of(Some("application/rss+xml")), None);
+        assert_eq!(charset_of(None), None);
+    }
+}
