@@ -1,0 +1,410 @@
+//! Ingestion against a simulated publisher on localhost: polite fetching,
+//! hostile and broken answers, identity across feeds, and several workers
+//! sharing one database. Every test runs on SQLite and on PostgreSQL.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::Path;
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::get;
+use chrono::{TimeDelta, Utc};
+use tidings_app::{App, AppConfig, FetchSummary};
+use tidings_core::{Clock, Feed, ManualClock, SystemClock};
+use tidings_fetch::{FetchOptions, NetworkPolicy};
+use tidings_store::Store;
+use tidings_store::testing::TestDatabase;
+
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let db = tidings_store::testing::sqlite().await;
+                    super::$name(&db).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let Some(db) = tidings_store::testing::postgres().await else { return };
+                    super::$name(&db).await;
+                }
+            )*
+        }
+    };
+}
+
+on_both_databases!(
+    polite_and_hostile_publishers,
+    private_addresses_are_refused_unless_allowed,
+    one_story_in_two_feeds_is_one_article,
+    two_workers_never_fetch_a_feed_twice,
+    a_stopped_workers_leases_are_taken_over,
+);
+
+/// Requests the publisher received, by path.
+#[derive(Clone, Default)]
+struct Hits(Arc<Mutex<HashMap<String, usize>>>);
+
+impl Hits {
+    fn count(&self, path: &str) -> usize {
+        self.0.lock().unwrap().get(path).copied().unwrap_or(0)
+    }
+    fn total(&self) -> usize {
+        self.0.lock().unwrap().values().sum()
+    }
+}
+
+fn rss(title: &str, items: &[(&str, &str)]) -> String {
+    let now = Utc::now().to_rfc2822();
+    let items: String = items
+        .iter()
+        .map(|(guid, link)| {
+            format!("<item><guid>{guid}</guid><title>Item {guid}</title><link>{link}</link><pubDate>{now}</pubDate></item>")
+        })
+        .collect();
+    format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{title}</title>\
+         <link>http://publisher.test/</link>{items}</channel></rss>"
+    )
+}
+
+async fn publisher() -> (String, Hits) {
+    let hits = Hits::default();
+    let counted = hits.clone();
+    let app = Router::new()
+        .route("/robots.txt", get(|| async { "User-agent: *\nDisallow: /private/\n" }))
+        .route(
+            "/feed.xml",
+            get(|headers: HeaderMap| async move {
+                if headers.get(header::IF_NONE_MATCH).is_some_and(|v| v == "\"v1\"") {
+                    return StatusCode::NOT_MODIFIED.into_response();
+                }
+                (
+                    [(header::ETAG, "\"v1\""), (header::CACHE_CONTROL, "max-age=7200")],
+                    rss("Main", &[("m1", "/news/1"), ("m2", "/news/2")]),
+                )
+                    .into_response()
+            }),
+        )
+        .route(
+            "/429.xml",
+            get(|| async { (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, "3600")]) }),
+        )
+        .route("/moved.xml", get(|| async { Redirect::permanent("/moved-here.xml") }))
+        .route("/moved-here.xml", get(|| async { rss("Moved", &[("mv1", "/news/moved")]) }))
+        .route(
+            "/loop/{n}",
+            get(|Path(n): Path<u32>| async move { Redirect::temporary(&format!("/loop/{}", n + 1)) }),
+        )
+        .route(
+            "/metadata.xml",
+            get(|| async { Redirect::temporary("http://169.254.169.254/latest/meta-data/") }),
+        )
+        .route(
+            "/mapped.xml",
+            get(|| async { Redirect::temporary("http://[::ffff:169.254.169.254]/latest/") }),
+        )
+        .route(
+            "/slow.xml",
+            get(|| async {
+                tokio::time::sleep(Duration::from_secs(5)).await;
+                rss("Slow", &[])
+            }),
+        )
+        .route("/huge.xml", get(|| async { " ".repeat(2 * 1024 * 1024) }))
+        .route(
+            "/latin1.xml",
+            get(|| async {
+                let mut body = b"<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><rss version=\"2.0\"><channel><title>Caf\xe9 Gazette</title>".to_vec();
+                body.extend_from_slice(b"<item><guid>l1</guid><title>Cr\xe8me br\xfbl\xe9e</title></item></channel></rss>");
+                ([(header::CONTENT_TYPE, "application/rss+xml")], body)
+            }),
+        )
+        .route("/private/feed.xml", get(|| async { rss("Private", &[("p1", "/p")]) }))
+        .route(
+            "/shared-a.xml",
+            get(|| async { rss("Wire A", &[("a-77", "/story/77?utm_source=a")]) }),
+        )
+        .route(
+            "/shared-b.xml",
+            get(|| async { rss("Wire B", &[("b-xyz", "/story/77/?utm_medium=b#top")]) }),
+        )
+        .route(
+            "/n/{n}",
+            get(|Path(n): Path<String>| async move {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+                rss(&format!("Feed {n}"), &[(&format!("n-{n}"), &format!("/n-story/{n}"))])
+            }),
+        )
+        .layer(axum::middleware::from_fn(
+            move |uri: Uri, request: axum::extract::Request, next: axum::middleware::Next| {
+                let counted = counted.clone();
+                async move {
+                    *counted.0.lock().unwrap().entry(uri.path().to_owned()).or_default() += 1;
+                    next.run(request).await
+                }
+            },
+        ));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (base, hits)
+}
+
+fn config(db: &TestDatabase, allow_loopback: bool) -> AppConfig {
+    let mut config = AppConfig::new(db.url());
+    config.fetch = FetchOptions {
+        timeout: Duration::from_secs(1),
+        connect_timeout: Duration::from_secs(1),
+        max_body_bytes: 1024 * 1024,
+        per_host_concurrency: 8,
+        per_host_delay: Duration::ZERO,
+        network: NetworkPolicy {
+            allowed: if allow_loopback {
+                vec!["127.0.0.0/8".parse().unwrap()]
+            } else {
+                vec![]
+            },
+        },
+        ..FetchOptions::default()
+    };
+    config
+}
+
+fn app(db: &TestDatabase, allow_loopback: bool, clock: Arc<dyn Clock>) -> App {
+    App::with_store(db.store().clone(), config(db, allow_loopback), clock).unwrap()
+}
+
+async fn feed_by_path(store: &Store, base: &str, path: &str) -> Feed {
+    let url = format!("{base}{path}");
+    store
+        .feeds()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|f| f.url == url)
+        .unwrap_or_else(|| panic!("no feed {url}"))
+}
+
+async fn polite_and_hostile_publishers(db: &TestDatabase) {
+    let (base, hits) = publisher().await;
+    let app = app(db, true, Arc::new(SystemClock));
+    let paths = [
+        "/feed.xml",
+        "/429.xml",
+        "/moved.xml",
+        "/loop/0",
+        "/metadata.xml",
+        "/mapped.xml",
+        "/slow.xml",
+        "/huge.xml",
+        "/latin1.xml",
+        "/private/feed.xml",
+    ];
+    for path in paths {
+        app.add_feed(&format!("{base}{path}")).await.unwrap();
+    }
+    let summary = app.fetch_due(false, &()).await.unwrap();
+    assert_eq!(summary.feeds, paths.len());
+    assert_eq!(summary.fetched, 3, "{summary:?}");
+    assert_eq!(summary.new_articles, 4, "{summary:?}");
+
+    let store = db.store();
+    let error_of = |feed: &Feed| feed.state.last_error.clone().unwrap_or_default();
+    let expect_error = |feed: Feed, needle: &str| {
+        assert!(
+            error_of(&feed).contains(needle),
+            "{}: {:?}",
+            feed.url,
+            error_of(&feed)
+        );
+        assert_eq!(feed.state.error_count, 1);
+    };
+
+    let main = feed_by_path(store, &base, "/feed.xml").await;
+    assert_eq!(main.state.etag.as_deref(), Some("\"v1\""));
+    let waited = main.state.next_fetch_at - main.state.last_fetched_at.unwrap();
+    assert!(
+        waited >= TimeDelta::hours(2),
+        "max-age=7200 is a floor: {waited}"
+    );
+
+    let throttled = feed_by_path(store, &base, "/429.xml").await;
+    let waited = throttled.state.next_fetch_at - throttled.state.last_fetched_at.unwrap();
+    assert!(
+        waited >= TimeDelta::hours(1),
+        "Retry-After honoured: {waited}"
+    );
+    expect_error(throttled, "429 Too Many Requests");
+
+    let moved = feed_by_path(store, &base, "/moved.xml").await;
+    assert!(
+        moved.state.last_error.is_none(),
+        "{:?}",
+        moved.state.last_error
+    );
+    expect_error(
+        feed_by_path(store, &base, "/loop/0").await,
+        "too many redirects",
+    );
+    expect_error(
+        feed_by_path(store, &base, "/metadata.xml").await,
+        "refused to connect to non-public address 169.254.169.254",
+    );
+    expect_error(
+        feed_by_path(store, &base, "/mapped.xml").await,
+        "refused to connect to non-public address",
+    );
+    expect_error(feed_by_path(store, &base, "/slow.xml").await, "timed out");
+    expect_error(
+        feed_by_path(store, &base, "/huge.xml").await,
+        "larger than 1048576 bytes",
+    );
+    expect_error(
+        feed_by_path(store, &base, "/private/feed.xml").await,
+        "disallowed by robots.txt",
+    );
+    assert_eq!(hits.count("/private/feed.xml"), 0, "robots.txt is obeyed");
+    assert_eq!(
+        hits.count("/robots.txt"),
+        1,
+        "robots.txt is fetched once per origin"
+    );
+    assert_eq!(hits.count("/loop/6"), 0, "at most 5 redirects are followed");
+
+    let latin1 = feed_by_path(store, &base, "/latin1.xml").await;
+    assert_eq!(latin1.title.as_deref(), Some("Café Gazette"));
+    let titles: Vec<_> = store
+        .latest_articles(50)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|a| a.title)
+        .collect();
+    assert!(titles.contains(&"Crème brûlée".to_owned()), "{titles:?}");
+
+    // Forced second pass: the conditional GET costs a 304 and no parse.
+    let again = app.fetch_due(true, &()).await.unwrap();
+    assert_eq!(again.not_modified, 1, "{again:?}");
+    assert_eq!(again.new_articles, 0, "{again:?}");
+    let main = feed_by_path(store, &base, "/feed.xml").await;
+    assert_eq!(
+        main.state.last_outcome.map(|o| o.as_str()),
+        Some("not_modified")
+    );
+    assert_eq!(main.state.error_count, 0);
+}
+
+async fn private_addresses_are_refused_unless_allowed(db: &TestDatabase) {
+    let (base, hits) = publisher().await;
+    let app = app(db, false, Arc::new(SystemClock));
+    app.add_feed(&format!("{base}/feed.xml")).await.unwrap();
+    // A name that resolves to loopback is refused the same way.
+    let port = base.rsplit(':').next().unwrap();
+    app.add_feed(&format!("http://localhost:{port}/feed.xml"))
+        .await
+        .unwrap();
+    let summary = app.fetch_due(false, &()).await.unwrap();
+    assert_eq!(summary.failed, 2, "{summary:?}");
+    for feed in db.store().feeds().await.unwrap() {
+        let error = feed.state.last_error.unwrap();
+        assert!(
+            error.contains("refused to connect to non-public address"),
+            "{error}"
+        );
+    }
+    assert_eq!(
+        hits.total(),
+        0,
+        "not one request reached the private address"
+    );
+}
+
+async fn one_story_in_two_feeds_is_one_article(db: &TestDatabase) {
+    let (base, _) = publisher().await;
+    let app = app(db, true, Arc::new(SystemClock));
+    app.add_feed(&format!("{base}/shared-a.xml")).await.unwrap();
+    app.add_feed(&format!("{base}/shared-b.xml")).await.unwrap();
+    let summary = app.fetch_due(false, &()).await.unwrap();
+    assert_eq!(
+        (summary.new_articles, summary.new_appearances),
+        (1, 1),
+        "{summary:?}"
+    );
+    let articles = db.store().latest_articles(10).await.unwrap();
+    assert_eq!(articles.len(), 1);
+    // Whichever feed came first gave its spelling, tracking removed.
+    let url = articles[0].url.clone().unwrap();
+    assert!(
+        [format!("{base}/story/77"), format!("{base}/story/77/")].contains(&url),
+        "{url}"
+    );
+    assert_eq!(
+        db.store().appearance_count(articles[0].id).await.unwrap(),
+        2
+    );
+}
+
+const MANY: usize = 300;
+
+async fn two_workers_never_fetch_a_feed_twice(db: &TestDatabase) {
+    let (base, hits) = publisher().await;
+    let clock = Arc::new(SystemClock);
+    let node_a = app(db, true, clock.clone());
+    let node_b = app(db, true, clock);
+    for n in 0..MANY {
+        node_a.add_feed(&format!("{base}/n/{n}")).await.unwrap();
+    }
+    let (a, b) = tokio::join!(node_a.fetch_due(false, &()), node_b.fetch_due(false, &()));
+    let (a, b): (FetchSummary, FetchSummary) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.feeds + b.feeds, MANY, "a: {a:?}, b: {b:?}");
+    assert!(
+        a.feeds > 0 && b.feeds > 0,
+        "both workers took part: {a:?} {b:?}"
+    );
+    for n in 0..MANY {
+        assert_eq!(hits.count(&format!("/n/{n}")), 1, "feed {n} fetched once");
+    }
+    assert_eq!(db.store().count_articles().await.unwrap(), MANY as i64);
+    // In this period nothing is due any more.
+    let (a, b) = tokio::join!(node_a.fetch_due(false, &()), node_b.fetch_due(false, &()));
+    assert_eq!(a.unwrap().feeds + b.unwrap().feeds, 0);
+}
+
+async fn a_stopped_workers_leases_are_taken_over(db: &TestDatabase) {
+    let (base, hits) = publisher().await;
+    let clock = ManualClock::new(Utc::now());
+    let live = app(db, true, Arc::new(clock.clone()));
+    for n in 0..20 {
+        live.add_feed(&format!("{base}/n/{n}")).await.unwrap();
+    }
+    // A worker claims every feed, then dies without reporting back.
+    let now = clock.now();
+    let lease = TimeDelta::minutes(5);
+    let claimed = db
+        .store()
+        .claim_due_feeds("dead-node", now, now, now + lease, 1000)
+        .await
+        .unwrap();
+    assert_eq!(claimed.len(), 20);
+
+    let before_expiry = live.fetch_due(false, &()).await.unwrap();
+    assert_eq!(before_expiry.feeds, 0, "leased feeds are left alone");
+    assert_eq!(hits.total(), 0);
+
+    clock.advance(lease + TimeDelta::seconds(1));
+    let after_expiry = live.fetch_due(false, &()).await.unwrap();
+    assert_eq!(after_expiry.feeds, 20, "expired leases are taken over");
+    assert!(matches!(
+        live.feeds().await.unwrap()[0].state.last_outcome,
+        Some(tidings_core::FeedOutcome::Ok)
+    ));
+}
