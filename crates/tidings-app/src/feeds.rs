@@ -1,10 +1,18 @@
 //! Following feeds: add, import, export, list.
 
 use tidings_core::{Feed, FeedId, NewFeed, SourceId};
-use tidings_fetch::{parse_opml, write_opml};
+use tidings_fetch::{Discovery, parse_opml, write_opml};
 use url::Url;
 
 use crate::{App, AppError, Result};
+
+/// A feed just followed.
+#[derive(Debug, Clone)]
+pub struct Followed {
+    pub feed: Feed,
+    /// The page the feed was discovered on, when the URL given was a page.
+    pub found_on: Option<String>,
+}
 
 /// What an OPML import did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -15,11 +23,27 @@ pub struct ImportReport {
 }
 
 impl App {
-    /// Follows the feed at `url` (http or https). It is polled on the next
-    /// pass of the worker.
-    pub async fn add_feed(&self, url: &str) -> Result<Feed> {
+    /// Follows the feed at `url` (http or https), or, when `url` is a
+    /// site's page, the feed that page declares (or keeps at a usual path).
+    /// A URL that cannot be fetched now is followed as given: its polls
+    /// will say what is wrong. It is polled on the next pass of the worker.
+    pub async fn add_feed(&self, url: &str) -> Result<Followed> {
         let url = parse_feed_url(url)?;
-        self.follow(&NewFeed::new(url)).await
+        let (feed_url, found_on) = match self.fetcher.discover(&url).await {
+            Ok(Discovery::Found(feeds)) => (feeds[0].clone(), Some(url.to_string())),
+            Ok(Discovery::Feed | Discovery::NoFeed) => (url, None),
+            Err(error) => {
+                tracing::info!(%url, %error, "could not check the URL now; following it as given");
+                (url, None)
+            }
+        };
+        let feed = self.follow(&NewFeed::new(feed_url)).await?;
+        Ok(Followed { feed, found_on })
+    }
+
+    /// Follows `url` as a feed, without looking at it first.
+    pub async fn follow_url(&self, url: &str) -> Result<Feed> {
+        self.follow(&NewFeed::new(parse_feed_url(url)?)).await
     }
 
     /// Follows every feed an OPML document lists; feeds already followed are

@@ -15,7 +15,7 @@ use tidings_fetch::{FetchOptions, Fetcher};
 use tidings_store::{Store, StoreOptions};
 
 pub use error::AppError;
-pub use feeds::ImportReport;
+pub use feeds::{Followed, ImportReport};
 pub use ingest::{FeedReport, FetchObserver, FetchSummary, PollResult};
 pub use worker::run_worker;
 

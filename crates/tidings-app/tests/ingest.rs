@@ -42,6 +42,7 @@ macro_rules! on_both_databases {
 }
 
 on_both_databases!(
+    a_site_page_leads_to_its_feed,
     polite_and_hostile_publishers,
     private_addresses_are_refused_unless_allowed,
     one_story_in_two_feeds_is_one_article,
@@ -80,6 +81,14 @@ async fn publisher() -> (String, Hits) {
     let hits = Hits::default();
     let counted = hits.clone();
     let app = Router::new()
+        .route(
+            "/home.html",
+            get(|| async {
+                axum::response::Html(
+                    r#"<html><head><link rel="alternate" type="application/rss+xml" href="/feed.xml"></head></html>"#,
+                )
+            }),
+        )
         .route("/robots.txt", get(|| async { "User-agent: *\nDisallow: /private/\n" }))
         .route(
             "/feed.xml",
@@ -194,6 +203,25 @@ async fn feed_by_path(store: &Store, base: &str, path: &str) -> Feed {
         .unwrap_or_else(|| panic!("no feed {url}"))
 }
 
+async fn a_site_page_leads_to_its_feed(db: &TestDatabase) {
+    let (base, _) = publisher().await;
+    let app = app(db, true, Arc::new(SystemClock));
+    let followed = app.add_feed(&format!("{base}/home.html")).await.unwrap();
+    assert_eq!(followed.feed.url, format!("{base}/feed.xml"));
+    assert_eq!(followed.found_on, Some(format!("{base}/home.html")));
+    // A feed URL is followed as it is; so is one that cannot be reached now.
+    let direct = app
+        .add_feed(&format!("{base}/moved-here.xml"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (direct.feed.url, direct.found_on),
+        (format!("{base}/moved-here.xml"), None)
+    );
+    let down = app.add_feed("http://127.0.0.1:9/feed.xml").await.unwrap();
+    assert_eq!(down.feed.url, "http://127.0.0.1:9/feed.xml");
+}
+
 async fn polite_and_hostile_publishers(db: &TestDatabase) {
     let (base, hits) = publisher().await;
     let app = app(db, true, Arc::new(SystemClock));
@@ -210,7 +238,7 @@ async fn polite_and_hostile_publishers(db: &TestDatabase) {
         "/private/feed.xml",
     ];
     for path in paths {
-        app.add_feed(&format!("{base}{path}")).await.unwrap();
+        app.follow_url(&format!("{base}{path}")).await.unwrap();
     }
     let summary = app.fetch_due(false, &()).await.unwrap();
     assert_eq!(summary.feeds, paths.len());
@@ -306,10 +334,10 @@ async fn polite_and_hostile_publishers(db: &TestDatabase) {
 async fn private_addresses_are_refused_unless_allowed(db: &TestDatabase) {
     let (base, hits) = publisher().await;
     let app = app(db, false, Arc::new(SystemClock));
-    app.add_feed(&format!("{base}/feed.xml")).await.unwrap();
+    app.follow_url(&format!("{base}/feed.xml")).await.unwrap();
     // A name that resolves to loopback is refused the same way.
     let port = base.rsplit(':').next().unwrap();
-    app.add_feed(&format!("http://localhost:{port}/feed.xml"))
+    app.follow_url(&format!("http://localhost:{port}/feed.xml"))
         .await
         .unwrap();
     let summary = app.fetch_due(false, &()).await.unwrap();
@@ -331,8 +359,12 @@ async fn private_addresses_are_refused_unless_allowed(db: &TestDatabase) {
 async fn one_story_in_two_feeds_is_one_article(db: &TestDatabase) {
     let (base, _) = publisher().await;
     let app = app(db, true, Arc::new(SystemClock));
-    app.add_feed(&format!("{base}/shared-a.xml")).await.unwrap();
-    app.add_feed(&format!("{base}/shared-b.xml")).await.unwrap();
+    app.follow_url(&format!("{base}/shared-a.xml"))
+        .await
+        .unwrap();
+    app.follow_url(&format!("{base}/shared-b.xml"))
+        .await
+        .unwrap();
     let summary = app.fetch_due(false, &()).await.unwrap();
     assert_eq!(
         (summary.new_articles, summary.new_appearances),
@@ -361,7 +393,7 @@ async fn two_workers_never_fetch_a_feed_twice(db: &TestDatabase) {
     let node_a = app(db, true, clock.clone());
     let node_b = app(db, true, clock);
     for n in 0..MANY {
-        node_a.add_feed(&format!("{base}/n/{n}")).await.unwrap();
+        node_a.follow_url(&format!("{base}/n/{n}")).await.unwrap();
     }
     let (a, b) = tokio::join!(node_a.fetch_due(false, &()), node_b.fetch_due(false, &()));
     let (a, b): (FetchSummary, FetchSummary) = (a.unwrap(), b.unwrap());
@@ -384,7 +416,7 @@ async fn a_stopped_workers_leases_are_taken_over(db: &TestDatabase) {
     let clock = ManualClock::new(Utc::now());
     let live = app(db, true, Arc::new(clock.clone()));
     for n in 0..20 {
-        live.add_feed(&format!("{base}/n/{n}")).await.unwrap();
+        live.follow_url(&format!("{base}/n/{n}")).await.unwrap();
     }
     // A worker claims every feed, then dies without reporting back.
     let now = clock.now();

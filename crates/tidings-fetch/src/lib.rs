@@ -4,6 +4,7 @@
 mod canonical;
 mod client;
 mod decode;
+mod discover;
 mod guard;
 mod hosts;
 mod opml_io;
@@ -12,6 +13,7 @@ mod robots;
 
 pub use canonical::{clean_url, url_key};
 pub use client::{FetchError, FetchOptions, Fetched, Fetcher, Validators, default_user_agent};
+pub use discover::{Discovery, feed_links};
 pub use guard::{BlockedAddress, NetworkPolicy};
 pub use ipnet::IpNet;
 pub use opml_io::{OpmlError, parse_opml, write_opml};

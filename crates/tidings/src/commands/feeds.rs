@@ -44,7 +44,16 @@ pub async fn run(app: &App, command: FeedsCommand) -> anyhow::Result<()> {
             let mut failed = 0;
             for url in &urls {
                 match app.add_feed(url).await {
-                    Ok(feed) => println!("following {} (feed {})", feed.url, feed.id),
+                    Ok(followed) => {
+                        let feed = &followed.feed;
+                        match &followed.found_on {
+                            Some(page) => println!(
+                                "following {} (feed {}), found on {page}",
+                                feed.url, feed.id
+                            ),
+                            None => println!("following {} (feed {})", feed.url, feed.id),
+                        }
+                    }
                     Err(AppError::Conflict(_)) => println!("already following {url}"),
                     Err(AppError::Invalid(reason)) => {
                         eprintln!("error: {reason}");
