@@ -11,6 +11,8 @@ pub enum AppError {
     Invalid(String),
     #[error("{0} already exists")]
     Conflict(String),
+    #[error("forbidden: {0}")]
+    Forbidden(String),
     #[error(transparent)]
     Store(StoreError),
 }

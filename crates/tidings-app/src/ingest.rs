@@ -260,6 +260,7 @@ impl App {
             ..self.success(FeedOutcome::Ok, validators, &hints)
         };
         self.store.record_fetch_success(feed.id, &success).await?;
+        self.websub_maintain(&feed, &parsed).await?;
         Ok(Ok(PollResult::Fetched {
             new_articles: report.new_articles,
             new_appearances: report.new_appearances,

@@ -5,6 +5,7 @@ mod error;
 mod feeds;
 mod ingest;
 mod reading;
+mod websub;
 mod worker;
 
 use std::sync::Arc;
@@ -17,6 +18,7 @@ use tidings_store::{Store, StoreOptions};
 pub use error::AppError;
 pub use feeds::{Followed, ImportReport};
 pub use ingest::{FeedReport, FetchObserver, FetchSummary, PollResult};
+pub use websub::PushReport;
 pub use worker::run_worker;
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
@@ -33,6 +35,9 @@ pub struct AppConfig {
     /// How long a claimed feed stays reserved to this worker; a crashed
     /// worker's feeds return to the pool after it.
     pub lease: TimeDelta,
+    /// Where WebSub hubs can reach this instance (`https://news.example`);
+    /// without it, tidings does not subscribe and only polls.
+    pub public_url: Option<url::Url>,
 }
 
 impl AppConfig {
@@ -44,6 +49,7 @@ impl AppConfig {
             schedule: Schedule::default(),
             fetch_concurrency: 16,
             lease: TimeDelta::minutes(5),
+            public_url: None,
         }
     }
 }

@@ -11,7 +11,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use id::{ArticleId, FeedId, IdGenerator, SourceId};
 pub use model::{
     Article, ArticleCard, Feed, FeedEntry, FeedOutcome, FeedState, InsertReport, NewFeed,
-    ParsedFeed, Source, host_key,
+    ParsedFeed, Source, WebSubState, WebSubSubscription, host_key,
 };
 pub use schedule::{NextPoll, PollHints, Schedule};
 pub use time_ago::time_ago;

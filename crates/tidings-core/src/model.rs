@@ -246,10 +246,114 @@ mod tests {
     }
 
     #[test]
+    fn websub_renews_in_the_last_half_of_the_lease() {
+        let t = Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap();
+        let mut sub = WebSubSubscription {
+            hub: "https://hub.example/".into(),
+            topic: "https://a.example/feed".into(),
+            secret: "s".into(),
+            state: WebSubState::Pending,
+            requested_at: t,
+            verified_at: None,
+            lease_until: None,
+        };
+        let (hub, topic) = ("https://hub.example/", "https://a.example/feed");
+        assert!(!sub.needs_request(hub, topic, t + TimeDelta::minutes(30)));
+        assert!(sub.needs_request(hub, topic, t + TimeDelta::hours(2)));
+        assert!(sub.needs_request("https://other-hub.example/", topic, t));
+        sub.state = WebSubState::Active;
+        sub.verified_at = Some(t);
+        sub.lease_until = Some(t + TimeDelta::days(10));
+        assert!(!sub.needs_request(hub, topic, t + TimeDelta::days(8)));
+        assert!(sub.needs_request(hub, topic, t + TimeDelta::days(9)));
+        sub.lease_until = Some(t + TimeDelta::minutes(10));
+        assert!(!sub.needs_request(hub, topic, t + TimeDelta::minutes(4)));
+        assert!(sub.needs_request(hub, topic, t + TimeDelta::minutes(5)));
+    }
+
+    #[test]
     fn source_host_keeps_explicit_port() {
         let feed = NewFeed::new("http://127.0.0.1:8123/feed.xml".parse().unwrap());
         assert_eq!(feed.source_host(), "127.0.0.1:8123");
         let feed = NewFeed::new("https://News.Example.COM/rss".parse().unwrap());
         assert_eq!(feed.source_host(), "news.example.com");
+    }
+}
+
+/// Where a WebSub subscription stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WebSubState {
+    /// Requested; the hub has not verified our intent yet.
+    Pending,
+    /// Verified; the hub pushes until the lease ends.
+    Active,
+    /// The hub refused it.
+    Denied,
+    /// We ended it, or the hub did.
+    Unsubscribed,
+}
+
+impl WebSubState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Active => "active",
+            Self::Denied => "denied",
+            Self::Unsubscribed => "unsubscribed",
+        }
+    }
+}
+
+impl FromStr for WebSubState {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "pending" => Ok(Self::Pending),
+            "active" => Ok(Self::Active),
+            "denied" => Ok(Self::Denied),
+            "unsubscribed" => Ok(Self::Unsubscribed),
+            other => Err(format!("unknown WebSub state {other:?}")),
+        }
+    }
+}
+
+/// A feed's WebSub subscription.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WebSubSubscription {
+    pub hub: String,
+    /// The topic URL subscribed to (the feed's `rel="self"`).
+    pub topic: String,
+    /// The HMAC key the hub signs pushes with.
+    #[serde(skip)]
+    pub secret: String,
+    pub state: WebSubState,
+    pub requested_at: DateTime<Utc>,
+    pub verified_at: Option<DateTime<Utc>>,
+    pub lease_until: Option<DateTime<Utc>>,
+}
+
+impl WebSubSubscription {
+    /// Whether to send a (new) subscription request now: never made for
+    /// this hub and topic, a request unanswered for an hour, or a lease in
+    /// its last half (at most its last day).
+    pub fn needs_request(&self, hub: &str, topic: &str, now: DateTime<Utc>) -> bool {
+        if self.hub != hub || self.topic != topic {
+            return true;
+        }
+        match self.state {
+            WebSubState::Pending => now - self.requested_at >= chrono::TimeDelta::hours(1),
+            WebSubState::Active => match (self.verified_at, self.lease_until) {
+                (Some(verified), Some(until)) => {
+                    let margin = ((until - verified) / 2).min(chrono::TimeDelta::days(1));
+                    now >= until - margin
+                }
+                _ => true,
+            },
+            // A hub that said no is asked again only after a day.
+            WebSubState::Denied | WebSubState::Unsubscribed => {
+                now - self.requested_at >= chrono::TimeDelta::days(1)
+            }
+        }
     }
 }

@@ -247,6 +247,27 @@ impl Fetcher {
         })
     }
 
+    /// POSTs `body` (an API call, such as to a WebSub hub: guarded and
+    /// spaced like any request, but not subject to robots.txt, which
+    /// governs crawling).
+    pub(crate) async fn post(
+        &self,
+        url: &str,
+        content_type: &'static str,
+        body: String,
+    ) -> Result<reqwest::Response, FetchError> {
+        let parsed = self.check(url)?;
+        let host = parsed.host_str().unwrap_or_default().to_owned();
+        let _slot = self.hosts.enter(&host, None).await;
+        self.client
+            .post(parsed)
+            .header(header::CONTENT_TYPE, content_type)
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| self.classify(e))
+    }
+
     fn check(&self, url: &str) -> Result<Url, FetchError> {
         let parsed = Url::parse(url).map_err(|e| FetchError::InvalidUrl(e.to_string()))?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {

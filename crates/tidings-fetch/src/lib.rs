@@ -10,6 +10,7 @@ mod hosts;
 mod opml_io;
 mod parse;
 mod robots;
+mod websub;
 
 pub use canonical::{clean_url, url_key};
 pub use client::{FetchError, FetchOptions, Fetched, Fetcher, Validators, default_user_agent};
@@ -18,3 +19,4 @@ pub use guard::{BlockedAddress, NetworkPolicy};
 pub use ipnet::IpNet;
 pub use opml_io::{OpmlError, parse_opml, write_opml};
 pub use parse::{ParseError, parse_feed};
+pub use websub::{REQUESTED_LEASE_SECONDS, SIGNATURE_HEADER, websub_sign, websub_signature_valid};

@@ -14,6 +14,7 @@ mod schema;
 mod sources;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod websub;
 
 pub use db::{Dialect, StoreOptions};
 pub use error::StoreError;

@@ -5,8 +5,10 @@ mod error;
 mod pages;
 mod sanitize;
 mod views;
+mod websub;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::routing::get;
 use tidings_app::App;
@@ -29,6 +31,12 @@ pub fn router(app: App) -> Router {
         .route("/articles/{id}", get(pages::article_page))
         .route("/static/style.css", get(pages::stylesheet))
         .route("/healthz", get(pages::health))
+        .route(
+            "/websub/{feed}",
+            get(websub::verify)
+                .post(websub::push)
+                .layer(DefaultBodyLimit::max(websub::MAX_PUSH_BYTES)),
+        )
         .fallback(pages::not_found)
         .with_state(state)
         .layer(security_header(

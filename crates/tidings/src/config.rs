@@ -95,6 +95,13 @@ pub struct GlobalArgs {
     )]
     pub allow_private_networks: Option<Vec<IpNet>>,
 
+    /// This instance's public base URL (e.g. `https://news.example.org/`).
+    /// With it, tidings subscribes to the WebSub hubs feeds name and gets
+    /// their articles pushed at once; polling continues as a fallback.
+    /// [default: none, poll only]
+    #[arg(long, env = "TIDINGS_PUBLIC_URL", global = true, value_name = "URL")]
+    pub public_url: Option<url::Url>,
+
     /// A URL or e-mail address where publishers can reach this instance's
     /// operator; added to the User-Agent. [default: none]
     #[arg(long, env = "TIDINGS_CONTACT", global = true, value_name = "URL")]
@@ -155,6 +162,7 @@ struct FileConfig {
     per_host_concurrency: Option<usize>,
     per_host_delay: Option<String>,
     allow_private_networks: Option<Vec<IpNet>>,
+    public_url: Option<url::Url>,
     contact: Option<String>,
     worker_tick: Option<String>,
     fetch_concurrency: Option<usize>,
@@ -175,6 +183,7 @@ pub struct Settings {
     pub per_host_concurrency: usize,
     pub per_host_delay: Duration,
     pub allow_private_networks: Vec<IpNet>,
+    pub public_url: Option<url::Url>,
     pub contact: Option<String>,
     pub worker_tick: Duration,
     pub fetch_concurrency: usize,
@@ -249,6 +258,7 @@ impl Settings {
                 .clone()
                 .or(file.allow_private_networks)
                 .unwrap_or_default(),
+            public_url: args.public_url.clone().or(file.public_url),
             contact: args.contact.clone().or(file.contact),
             worker_tick: duration(
                 args.worker_tick,
@@ -303,6 +313,11 @@ impl Settings {
                 humantime::format_duration(self.poll_interval),
                 humantime::format_duration(self.max_poll_interval)
             );
+        }
+        if let Some(url) = &self.public_url
+            && !matches!(url.scheme(), "http" | "https")
+        {
+            bail!("the public URL must be http(s), not {url}");
         }
         if self.per_host_concurrency == 0 {
             bail!("per-host concurrency must be at least 1");

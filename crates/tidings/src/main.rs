@@ -36,6 +36,9 @@ enum Command {
     Feeds(commands::feeds::FeedsCommand),
     /// Poll due feeds and store new articles.
     Fetch(commands::fetch::FetchArgs),
+    /// Measure throughput (prints figures; needs no database).
+    #[command(subcommand)]
+    Bench(commands::bench::BenchCommand),
 }
 
 fn main() -> std::process::ExitCode {
@@ -58,6 +61,9 @@ fn main() -> std::process::ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Command::Bench(command) = cli.command {
+        return commands::bench::run(command);
+    }
     let settings = Settings::resolve(&cli.global)?;
     settings.prepare_data_dir()?;
     let app = open_app(&settings).await?;
@@ -72,6 +78,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Feeds(command) => commands::feeds::run(&app, command).await,
         Command::Fetch(args) => commands::fetch::run(app.clone(), &settings, args).await,
+        Command::Bench(_) => unreachable!("handled before opening the database"),
     };
     app.close().await;
     result
@@ -104,6 +111,14 @@ async fn open_app(settings: &Settings) -> anyhow::Result<App> {
             ..Schedule::default()
         },
         fetch_concurrency: settings.fetch_concurrency,
+        public_url: settings.public_url.as_ref().map(|url| {
+            // Joined with relative paths: it must end in a slash.
+            let mut url = url.clone();
+            if !url.path().ends_with('/') {
+                url.set_path(&format!("{}/", url.path()));
+            }
+            url
+        }),
         ..AppConfig::new(settings.database_url.clone())
     };
     App::open(config, Arc::new(SystemClock))

@@ -1,3 +1,4 @@
+pub mod bench;
 pub mod feeds;
 pub mod fetch;
 pub mod serve;
