@@ -34,7 +34,7 @@ pub(crate) fn to_utf8<'a>(body: &'a [u8], http_charset: Option<&str>) -> Cow<'a,
         .unwrap_or(UTF_8);
 
     if encoding == UTF_8 {
-        if std::str::from_utf8(body).is_ok() {
+        if is_utf8(body) {
             let says_utf8 = declared
                 .is_none_or(|d| Encoding::for_label(d.as_bytes()).is_none_or(|e| e == UTF_8));
             return if says_utf8 {
@@ -48,6 +48,92 @@ pub(crate) fn to_utf8<'a>(body: &'a [u8], http_charset: Option<&str>) -> Cow<'a,
     }
     let (text, _) = encoding.decode_without_bom_handling(body);
     Cow::Owned(declare_utf8(text.into_owned()).into_bytes())
+}
+
+/// Atom 0.3 (namespace `http://purl.org/atom/ns#`), which feed-rs does not
+/// read, rewritten as the Atom 1.0 it became: the namespace, and the
+/// elements 1.0 renamed. Other documents pass through untouched.
+pub(crate) fn upgrade_atom03(body: Cow<'_, [u8]>) -> Cow<'_, [u8]> {
+    const ATOM03: &[u8] = b"http://purl.org/atom/ns#";
+    let head = &body[..body.len().min(4096)];
+    if !head.windows(ATOM03.len()).any(|w| w == ATOM03) {
+        return body;
+    }
+    let Ok(text) = std::str::from_utf8(&body) else {
+        return body;
+    };
+    let mut text = text.replace("http://purl.org/atom/ns#", "http://www.w3.org/2005/Atom");
+    for (old, new) in [
+        ("issued", "published"),
+        ("modified", "updated"),
+        ("tagline", "subtitle"),
+        ("copyright", "rights"),
+        ("url", "uri"),
+    ] {
+        text = text
+            .replace(&format!("<{old}>"), &format!("<{new}>"))
+            .replace(&format!("<{old} "), &format!("<{new} "))
+            .replace(&format!("</{old}>"), &format!("</{new}>"));
+    }
+    Cow::Owned(text.into_bytes())
+}
+
+/// The name of the encoding [`to_utf8`] reads `body` in: the label the
+/// document or server gave when it is one we honour, lower-cased.
+pub fn detect_encoding(body: &[u8], content_type: Option<&str>) -> String {
+    if let Some(text) = utf32_name(body) {
+        return text.to_owned();
+    }
+    if let Some((encoding, _)) = Encoding::for_bom(body) {
+        return encoding.name().to_ascii_lowercase();
+    }
+    if let Some(encoding) = utf16_without_bom(body) {
+        return encoding.name().to_ascii_lowercase();
+    }
+    let http_charset =
+        charset_of(content_type).filter(|l| Encoding::for_label(l.as_bytes()).is_some());
+    // RFC 3023: text/xml without a charset is US-ASCII whatever the
+    // document says (bytes above 127 are then read as windows-1252).
+    let media_type = content_type
+        .and_then(|c| c.split(';').next())
+        .map(|m| m.trim().to_ascii_lowercase());
+    if http_charset.is_none()
+        && media_type
+            .as_deref()
+            .is_some_and(|m| m.starts_with("text/") && m.ends_with("xml"))
+    {
+        return "us-ascii".to_owned();
+    }
+    let label = http_charset.or_else(|| {
+        xml_declared_encoding(body).filter(|l| Encoding::for_label(l.as_bytes()).is_some())
+    });
+    match label {
+        Some(label) if Encoding::for_label(label.as_bytes()) == Some(UTF_8) => {
+            if is_utf8(body) {
+                "utf-8".to_owned()
+            } else {
+                "windows-1252".to_owned()
+            }
+        }
+        // GB2312 documents are read as its superset (as browsers do).
+        Some(label) if label.eq_ignore_ascii_case("gb2312") => "gb18030".to_owned(),
+        Some(label) => label.trim().to_ascii_lowercase(),
+        None if is_utf8(body) => "utf-8".to_owned(),
+        None => "windows-1252".to_owned(),
+    }
+}
+
+fn utf32_name(body: &[u8]) -> Option<&'static str> {
+    match body {
+        [0, 0, 0xFE, 0xFF, ..] | [0, 0, 0, b'<', ..] | [0, 0, 0, b'{', ..] => Some("utf-32be"),
+        [0xFF, 0xFE, 0, 0, ..] | [b'<', 0, 0, 0, ..] | [b'{', 0, 0, 0, ..] => Some("utf-32le"),
+        _ => None,
+    }
+}
+
+/// UTF-8 validation, SIMD-accelerated: every feed body goes through it.
+fn is_utf8(bytes: &[u8]) -> bool {
+    simdutf8::basic::from_utf8(bytes).is_ok()
 }
 
 /// The charset parameter of a Content-Type header.
@@ -173,6 +259,26 @@ mod tests {
         assert_eq!(text(to_utf8(&with_bom, None)), expected);
         let utf32: Vec<u8> = doc.chars().flat_map(|c| (c as u32).to_be_bytes()).collect();
         assert_eq!(text(to_utf8(&utf32, None)), expected);
+    }
+
+    #[test]
+    fn atom03_becomes_atom10() {
+        let doc = br#"<feed version="0.3" xmlns="http://purl.org/atom/ns#"><tagline>t</tagline><entry><issued>2004-01-01T00:00:00Z</issued><author><url>http://a/</url></author></entry></feed>"#;
+        let out = text(upgrade_atom03(Cow::Borrowed(doc)));
+        assert!(
+            out.contains("xmlns=\"http://www.w3.org/2005/Atom\""),
+            "{out}"
+        );
+        assert!(
+            out.contains("<subtitle>t</subtitle>") && out.contains("<published>"),
+            "{out}"
+        );
+        assert!(out.contains("<uri>http://a/</uri>"), "{out}");
+        let atom10 = b"<feed xmlns=\"http://www.w3.org/2005/Atom\"/>";
+        assert!(matches!(
+            upgrade_atom03(Cow::Borrowed(atom10)),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]

@@ -14,9 +14,11 @@ mod websub;
 
 pub use canonical::{clean_url, url_key};
 pub use client::{FetchError, FetchOptions, Fetched, Fetcher, Validators, default_user_agent};
+pub use decode::detect_encoding;
 pub use discover::{Discovery, feed_links};
+pub use feed_rs::model as feed_model;
 pub use guard::{BlockedAddress, NetworkPolicy};
 pub use ipnet::IpNet;
 pub use opml_io::{OpmlError, parse_opml, write_opml};
-pub use parse::{ParseError, parse_feed};
+pub use parse::{ParseError, parse_feed, parse_feed_model};
 pub use websub::{REQUESTED_LEASE_SECONDS, SIGNATURE_HEADER, websub_sign, websub_signature_valid};

@@ -2,7 +2,6 @@
 //! [`ParsedFeed`].
 
 use feed_rs::model;
-use sha2::{Digest, Sha256};
 use thiserror::Error;
 use tidings_core::{FeedEntry, ParsedFeed};
 use url::Url;
@@ -18,36 +17,177 @@ pub enum ParseError {
 }
 
 /// Parses a feed document fetched from `base_url` (relative links resolve
-/// against it). `content_type` only sharpens the error for non-feeds.
+/// against it). `content_type` gives the HTTP charset and sharpens the
+/// error for non-feeds.
 pub fn parse_feed(
     body: &[u8],
     content_type: Option<&str>,
     base_url: &str,
 ) -> Result<ParsedFeed, ParseError> {
-    let body = crate::decode::to_utf8(body, crate::decode::charset_of(content_type));
+    let (feed, skip_hours) = parse_model(body, content_type, base_url)?;
+    let base = Url::parse(base_url).ok();
+    let mut parsed = convert(feed, base.as_ref());
+    parsed.skip_hours = skip_hours;
+    Ok(parsed)
+}
+
+/// The feed as feed-rs models it, after our decoding: every field the
+/// format carries, for callers that need more than [`ParsedFeed`] (the
+/// conformance suite scores this).
+pub fn parse_feed_model(
+    body: &[u8],
+    content_type: Option<&str>,
+    base_url: &str,
+) -> Result<model::Feed, ParseError> {
+    parse_model(body, content_type, base_url).map(|(feed, _)| feed)
+}
+
+fn parse_model(
+    body: &[u8],
+    content_type: Option<&str>,
+    base_url: &str,
+) -> Result<(model::Feed, Vec<u8>), ParseError> {
+    let body = crate::decode::upgrade_atom03(crate::decode::to_utf8(
+        body,
+        crate::decode::charset_of(content_type),
+    ));
     let body = body.as_ref();
     let text_start = skip_bom_and_space(body);
     if text_start.is_empty() {
         return Err(ParseError::Empty);
     }
-    let parser = feed_rs::parser::Builder::new()
-        .base_uri(Some(base_url))
-        // feed-rs's default invents a random UUID for an entry without id
-        // and link, which would make every poll store it again. Leave it
-        // empty here and derive a stable one from the entry's text below.
-        .id_generator(|_, _, _| String::new())
-        .build();
-    let feed = parser.parse(body).map_err(|error| {
-        if looks_like_html(text_start, content_type) {
-            ParseError::NotAFeed(content_type.unwrap_or("text/html").to_owned())
-        } else {
-            ParseError::Malformed(error.to_string())
+    let parse = |bytes: &[u8]| {
+        feed_rs::parser::Builder::new()
+            .base_uri(Some(base_url))
+            // feed-rs's default invents a random UUID for an entry without
+            // id and link, which would make every poll store it again. Leave
+            // it empty here and derive a stable one from the entry's text.
+            .id_generator(|_, _, _| String::new())
+            .build()
+            .parse(bytes)
+    };
+    let first = parse(body);
+    // Bare ampersands are the commonest breakage in real feeds; escape
+    // them and try once more before giving up.
+    let first = match first {
+        Err(error) => match repair_ampersands(body) {
+            Some(repaired) => parse(&repaired).map_err(|_| error),
+            None => Err(error),
+        },
+        ok => ok,
+    };
+    let feed = match first {
+        Ok(feed) => feed,
+        // An RSS document without a channel is an empty feed, not an error.
+        Err(_) if empty_rss_root(text_start).is_some() => {
+            empty_feed(empty_rss_root(text_start).unwrap_or(model::FeedType::RSS2))
         }
-    })?;
-    let base = Url::parse(base_url).ok();
-    let mut parsed = convert(feed, base.as_ref());
-    parsed.skip_hours = skip_hours(body);
-    Ok(parsed)
+        Err(error) if looks_like_html(text_start, content_type) => {
+            let _ = error;
+            return Err(ParseError::NotAFeed(
+                content_type.unwrap_or("text/html").to_owned(),
+            ));
+        }
+        Err(error) => return Err(ParseError::Malformed(error.to_string())),
+    };
+    Ok((feed, skip_hours(body)))
+}
+
+/// The document with every `&` that starts no character or entity
+/// reference written as `&amp;`; `None` when there is none to fix.
+fn repair_ampersands(body: &[u8]) -> Option<Vec<u8>> {
+    fn starts_reference(rest: &[u8]) -> bool {
+        let end = rest.iter().take(32).position(|b| *b == b';');
+        let Some(end) = end else { return false };
+        let name = &rest[..end];
+        match name {
+            [b'#', b'x' | b'X', hex @ ..] => {
+                !hex.is_empty() && hex.iter().all(u8::is_ascii_hexdigit)
+            }
+            [b'#', digits @ ..] => !digits.is_empty() && digits.iter().all(u8::is_ascii_digit),
+            [first, rest @ ..] => {
+                first.is_ascii_alphabetic()
+                    && rest
+                        .iter()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+            }
+            [] => false,
+        }
+    }
+    let mut out = Vec::with_capacity(body.len() + 64);
+    let mut changed = false;
+    let mut last = 0;
+    for at in memchr::memchr_iter(b'&', body) {
+        if !starts_reference(&body[at + 1..]) {
+            out.extend_from_slice(&body[last..at]);
+            out.extend_from_slice(b"&amp;");
+            last = at + 1;
+            changed = true;
+        }
+    }
+    if !changed {
+        return None;
+    }
+    out.extend_from_slice(&body[last..]);
+    Some(out)
+}
+
+/// The feed type when the document's root is an RSS element with no
+/// channel inside (`<rss version="2.0"></rss>`).
+fn empty_rss_root(text: &[u8]) -> Option<model::FeedType> {
+    let text = String::from_utf8_lossy(&text[..text.len().min(4096)]);
+    let mut rest = text.as_ref();
+    // Skip the prolog: declarations, comments, doctype.
+    loop {
+        rest = rest.trim_start();
+        if let Some(after) = rest.strip_prefix("<?") {
+            rest = &after[after.find("?>")? + 2..];
+        } else if let Some(after) = rest.strip_prefix("<!--") {
+            rest = &after[after.find("-->")? + 3..];
+        } else if let Some(after) = rest.strip_prefix("<!") {
+            rest = &after[after.find('>')? + 1..];
+        } else {
+            break;
+        }
+    }
+    let tag = rest.strip_prefix('<')?;
+    let name_end = tag.find(|c: char| c.is_whitespace() || c == '>' || c == '/')?;
+    let name = tag[..name_end].to_ascii_lowercase();
+    let name = name.rsplit(':').next().unwrap_or_default();
+    let has_channel = text.contains("<channel") || text.contains(":channel");
+    match name {
+        "rss" if !has_channel => Some(if tag.contains("version=\"0.9") {
+            model::FeedType::RSS0
+        } else {
+            model::FeedType::RSS2
+        }),
+        "rdf" if !has_channel => Some(model::FeedType::RSS1),
+        _ => None,
+    }
+}
+
+fn empty_feed(feed_type: model::FeedType) -> model::Feed {
+    model::Feed {
+        feed_type,
+        id: String::new(),
+        title: None,
+        updated: None,
+        authors: Vec::new(),
+        description: None,
+        links: Vec::new(),
+        categories: Vec::new(),
+        contributors: Vec::new(),
+        generator: None,
+        icon: None,
+        language: None,
+        logo: None,
+        published: None,
+        rating: None,
+        rights: None,
+        ttl: None,
+        people: Vec::new(),
+        entries: Vec::new(),
+    }
 }
 
 fn convert(feed: model::Feed, base: Option<&Url>) -> ParsedFeed {
@@ -167,15 +307,15 @@ fn absolute(href: &str, base: Option<&Url>) -> Option<String> {
     matches!(resolved.scheme(), "http" | "https").then(|| resolved.to_string())
 }
 
+/// A 128-bit XXH3 of the entry's text: identity, not security, so a fast
+/// non-cryptographic hash (it runs on every entry of every poll).
 fn content_hash(parts: &[Option<&str>]) -> String {
-    let mut hasher = Sha256::new();
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     for part in parts {
         hasher.update(part.unwrap_or_default().as_bytes());
-        hasher.update([0]);
+        hasher.update(&[0]);
     }
-    let digest = hasher.finalize();
-    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-    format!("sha256:{hex}")
+    format!("xxh3:{:032x}", hasher.digest128())
 }
 
 /// RSS `<skipHours>`: a flat list of `<hour>` numbers, which feed-rs does
@@ -205,7 +345,7 @@ fn skip_hours(body: &[u8]) -> Vec<u8> {
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(haystack, needle)
 }
 
 fn skip_bom_and_space(body: &[u8]) -> &[u8] {
@@ -266,7 +406,7 @@ mod tests {
         let a = parse_feed(xml, None, BASE).unwrap();
         let b = parse_feed(xml, None, BASE).unwrap();
         assert_eq!(a.entries.len(), 1, "the empty item is dropped");
-        assert!(a.entries[0].guid.starts_with("sha256:"));
+        assert!(a.entries[0].guid.starts_with("xxh3:"));
         assert_eq!(a.entries[0].guid, b.entries[0].guid);
     }
 
@@ -343,7 +483,7 @@ mod tests {
         let entry = &feed.entries[0];
         assert_eq!(entry.url.as_deref(), Some("https://a.example/p?id=3"));
         assert_eq!(entry.url_key.as_deref(), Some("a.example/p?id=3"));
-        assert!(entry.content_hash.starts_with("sha256:"));
+        assert!(entry.content_hash.starts_with("xxh3:"));
     }
 
     #[test]
@@ -356,6 +496,25 @@ mod tests {
         let koi8 = b"<rss version=\"2.0\"><channel><title>\xf0\xd2\xc9\xd7\xc5\xd4</title></channel></rss>";
         let feed = parse_feed(koi8, Some("text/xml; charset=koi8-r"), BASE).unwrap();
         assert_eq!(feed.title.as_deref(), Some("Привет"));
+    }
+
+    #[test]
+    fn an_rss_root_without_channel_is_an_empty_feed() {
+        let xml = b"<?xml version=\"1.0\"?>\n<!-- a comment -->\n<rss version=\"2.0\">\n</rss>";
+        assert_eq!(parse_feed(xml, None, BASE).unwrap().entries.len(), 0);
+        assert!(parse_feed(b"<foo></foo>", None, BASE).is_err());
+    }
+
+    #[test]
+    fn bare_ampersands_are_repaired() {
+        let xml = b"<rss version=\"2.0\"><channel><title>Tom & Jerry &amp; co &#38; &#x26;</title>\
+            <item><guid>1</guid><link>https://a.example/?a=1&b=2</link></item></channel></rss>";
+        let feed = parse_feed(xml, None, BASE).unwrap();
+        assert_eq!(feed.title.as_deref(), Some("Tom & Jerry & co & &"));
+        assert_eq!(
+            feed.entries[0].url.as_deref(),
+            Some("https://a.example/?a=1&b=2")
+        );
     }
 
     #[test]

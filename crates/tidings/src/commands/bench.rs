@@ -16,27 +16,46 @@ pub enum BenchCommand {
         dir: PathBuf,
         #[arg(long, default_value_t = 3)]
         rounds: usize,
+        /// Stop after feed-rs's model (no conversion to tidings' entries):
+        /// shows where the time goes.
+        #[arg(long)]
+        model_only: bool,
     },
 }
 
 pub fn run(command: BenchCommand) -> anyhow::Result<()> {
     match command {
-        BenchCommand::Feeds { dir, rounds } => feeds(&dir, rounds.max(1)),
+        BenchCommand::Feeds {
+            dir,
+            rounds,
+            model_only,
+        } => feeds(&dir, rounds.max(1), model_only),
     }
 }
 
-fn feeds(dir: &Path, rounds: usize) -> anyhow::Result<()> {
+fn feeds(dir: &Path, rounds: usize, model_only: bool) -> anyhow::Result<()> {
     let files = load(dir)?;
     anyhow::ensure!(!files.is_empty(), "no feed files in {}", dir.display());
     let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
     let mut best = Duration::MAX;
     let (mut entries, mut errors) = (0, 0);
+    for (name, body) in &files {
+        if let Err(error) = tidings_fetch::parse_feed(body, None, "http://bench.invalid/feed") {
+            eprintln!("{name}: {error}");
+        }
+    }
     for round in 1..=rounds {
         let started = Instant::now();
         let (mut round_entries, mut round_errors) = (0, 0);
         for (_, body) in &files {
-            match tidings_fetch::parse_feed(body, None, "http://bench.invalid/feed") {
-                Ok(feed) => round_entries += feed.entries.len(),
+            const BASE: &str = "http://bench.invalid/feed";
+            let parsed = if model_only {
+                tidings_fetch::parse_feed_model(body, None, BASE).map(|f| f.entries.len())
+            } else {
+                tidings_fetch::parse_feed(body, None, BASE).map(|f| f.entries.len())
+            };
+            match parsed {
+                Ok(entries) => round_entries += entries,
                 Err(_) => round_errors += 1,
             }
         }
