@@ -56,15 +56,21 @@ fn parse_model(
     if text_start.is_empty() {
         return Err(ParseError::Empty);
     }
-    let parse = |bytes: &[u8]| {
-        feed_rs::parser::Builder::new()
+    let parse = |bytes: &[u8]| -> Result<model::Feed, String> {
+        let parser = feed_rs::parser::Builder::new()
             .base_uri(Some(base_url))
             // feed-rs's default invents a random UUID for an entry without
             // id and link, which would make every poll store it again. Leave
             // it empty here and derive a stable one from the entry's text.
             .id_generator(|_, _, _| String::new())
-            .build()
-            .parse(bytes)
+            .build();
+        // quick-xml 0.42 (under feed-rs) panics on a second XML declaration
+        // naming another encoding mid-document; a hostile feed must not
+        // take a worker down with it.
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse(bytes))) {
+            Ok(result) => result.map_err(|e| e.to_string()),
+            Err(_) => Err("the XML parser gave up on this document".to_owned()),
+        }
     };
     let first = parse(body);
     // Bare ampersands are the commonest breakage in real feeds; escape
@@ -82,13 +88,12 @@ fn parse_model(
         Err(_) if empty_rss_root(text_start).is_some() => {
             empty_feed(empty_rss_root(text_start).unwrap_or(model::FeedType::RSS2))
         }
-        Err(error) if looks_like_html(text_start, content_type) => {
-            let _ = error;
+        Err(_) if looks_like_html(text_start, content_type) => {
             return Err(ParseError::NotAFeed(
                 content_type.unwrap_or("text/html").to_owned(),
             ));
         }
-        Err(error) => return Err(ParseError::Malformed(error.to_string())),
+        Err(error) => return Err(ParseError::Malformed(error)),
     };
     Ok((feed, skip_hours(body)))
 }
