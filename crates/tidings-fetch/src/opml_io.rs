@@ -120,6 +120,40 @@ mod tests {
     }
 
     #[test]
+    fn folders_survive_export_and_import() {
+        let feed = |id: i64, url: &str, category: Option<&str>| Feed {
+            id: tidings_core::FeedId(id),
+            source_id: tidings_core::SourceId(1),
+            url: url.to_owned(),
+            title: Some(format!("Feed {id}")),
+            site_url: None,
+            category: category.map(str::to_owned),
+            poll_interval_secs: None,
+            created_at: chrono::Utc::now(),
+            state: Default::default(),
+        };
+        let feeds = [
+            feed(1, "https://a.example/rss", Some("World")),
+            feed(2, "https://b.example/rss", None),
+            feed(3, "https://c.example/rss", Some("World")),
+        ];
+        let text = write_opml(&feeds).unwrap();
+        let back = parse_opml(&text).unwrap();
+        let summary: Vec<_> = back
+            .iter()
+            .map(|f| (f.url.as_str().to_owned(), f.category.clone()))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("https://a.example/rss".to_owned(), Some("World".to_owned())),
+                ("https://c.example/rss".to_owned(), Some("World".to_owned())),
+                ("https://b.example/rss".to_owned(), None),
+            ]
+        );
+    }
+
+    #[test]
     fn malformed_opml_is_an_error() {
         assert!(parse_opml("<opml><body>").is_err());
         assert!(parse_opml("not xml").is_err());

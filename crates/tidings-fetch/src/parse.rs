@@ -523,6 +523,35 @@ mod tests {
     }
 
     #[test]
+    fn xml_base_and_the_feed_url_resolve_relative_links() {
+        let atom =
+            br#"<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://base.example/news/">
+            <title>b</title>
+            <entry><id>1</id><title>a</title><link href="story/1"/></entry>
+            <entry xml:base="/other/"><id>2</id><title>b</title><link href="2"/></entry>
+            </feed>"#;
+        let feed = parse_feed(atom, None, BASE).unwrap();
+        let urls: Vec<_> = feed
+            .entries
+            .iter()
+            .map(|e| e.url.clone().unwrap())
+            .collect();
+        assert_eq!(
+            urls,
+            [
+                "https://base.example/news/story/1",
+                "https://base.example/other/2"
+            ]
+        );
+        let rss = br#"<rss version="2.0"><channel><title>r</title><item><guid>g</guid><link>../a</link></item></channel></rss>"#;
+        let feed = parse_feed(rss, None, BASE).unwrap();
+        assert_eq!(
+            feed.entries[0].url.as_deref(),
+            Some("https://news.example/a")
+        );
+    }
+
+    #[test]
     fn javascript_links_are_dropped() {
         let xml = br#"<rss version="2.0"><channel><title>t</title>
             <item><guid>g</guid><title>x</title><link>javascript:alert(1)</link></item>

@@ -30,10 +30,29 @@ impl Rng {
 }
 
 const SNIPPETS: &[&[u8]] = &[
-    b"<", b">", b"&", b"&#", b"&#x110000;", b"&nbsp;", b"]]>", b"<![CDATA[", b"<!--", b"\"",
-    b"\xff\xfe", b"\xef\xbb\xbf", b"\x00", b"\xc3", b"<item>", b"</channel>", b"<entry>",
-    b"<?xml version=\"1.0\" encoding=\"utf-16\"?>", b"xmlns:x=\"", b"<link href=\"javascript:x\"/>",
-    b"<!DOCTYPE x [<!ENTITY a \"&a;&a;\">]>", b"{\"items\":[", b"\\u0000",
+    b"<",
+    b">",
+    b"&",
+    b"&#",
+    b"&#x110000;",
+    b"&nbsp;",
+    b"]]>",
+    b"<![CDATA[",
+    b"<!--",
+    b"\"",
+    b"\xff\xfe",
+    b"\xef\xbb\xbf",
+    b"\x00",
+    b"\xc3",
+    b"<item>",
+    b"</channel>",
+    b"<entry>",
+    b"<?xml version=\"1.0\" encoding=\"utf-16\"?>",
+    b"xmlns:x=\"",
+    b"<link href=\"javascript:x\"/>",
+    b"<!DOCTYPE x [<!ENTITY a \"&a;&a;\">]>",
+    b"{\"items\":[",
+    b"\\u0000",
 ];
 
 fn mutate(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
@@ -67,7 +86,11 @@ fn mutate(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
 #[test]
 fn mutated_feeds_never_panic() {
     let mut rng = Rng(0x7469_6469_6e67_7321);
-    let content_types = [None, Some("text/xml"), Some("application/rss+xml; charset=koi8-r")];
+    let content_types = [
+        None,
+        Some("text/xml"),
+        Some("application/rss+xml; charset=koi8-r"),
+    ];
     for round in 0..20_000 {
         let seed = SEEDS[round % SEEDS.len()].as_bytes();
         let data = mutate(&mut rng, seed);
@@ -91,7 +114,8 @@ fn random_bytes_never_panic() {
 #[test]
 fn deep_nesting_and_entity_bombs_are_survived() {
     let depth = 50_000;
-    let mut deep = String::from("<rss version=\"2.0\"><channel><title>t</title><item><description>");
+    let mut deep =
+        String::from("<rss version=\"2.0\"><channel><title>t</title><item><description>");
     deep.push_str(&"<div>".repeat(depth));
     deep.push_str(&"</div>".repeat(depth));
     deep.push_str("</description></item></channel></rss>");
@@ -105,7 +129,10 @@ fn deep_nesting_and_entity_bombs_are_survived() {
 
     let bomb = r#"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]><rss version="2.0"><channel><title>&lol3;</title></channel></rss>"#;
     if let Ok(feed) = parse_feed(bomb.as_bytes(), None, BASE) {
-        assert!(feed.title.unwrap_or_default().len() < 10_000, "entities are not expanded");
+        assert!(
+            feed.title.unwrap_or_default().len() < 10_000,
+            "entities are not expanded"
+        );
     }
 }
 
@@ -129,12 +156,32 @@ fn ten_megabytes_of_entries_parse() {
 fn url_cleaning_is_idempotent_and_keeps_identity() {
     let mut rng = Rng(7);
     let parts = [
-        "https://", "http://", "HTTP://", "www.", "news.example", ":443", ":8080", "/a", "/b/",
-        "?", "&", "utm_source=x", "id=1", "fbclid=y", "#frag", "%20", "/%E2%82%AC", "..", "@",
-        "[::1]", "xn--bcher-kva.example",
+        "https://",
+        "http://",
+        "HTTP://",
+        "www.",
+        "news.example",
+        ":443",
+        ":8080",
+        "/a",
+        "/b/",
+        "?",
+        "&",
+        "utm_source=x",
+        "id=1",
+        "fbclid=y",
+        "#frag",
+        "%20",
+        "/%E2%82%AC",
+        "..",
+        "@",
+        "[::1]",
+        "xn--bcher-kva.example",
     ];
     for _ in 0..20_000 {
-        let text: String = (0..rng.below(10)).map(|_| parts[rng.below(parts.len())]).collect();
+        let text: String = (0..rng.below(10))
+            .map(|_| parts[rng.below(parts.len())])
+            .collect();
         if let Some(clean) = clean_url(&text) {
             let again = clean_url(clean.as_str()).expect("a clean URL stays valid");
             assert_eq!(again, clean, "{text}");

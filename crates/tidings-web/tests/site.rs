@@ -1,0 +1,196 @@
+//! The site, in process against the router, on both databases: pages,
+//! relative times, sanitized bodies, real 404s, and security headers.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use chrono::{TimeDelta, TimeZone, Utc};
+use tidings_app::{App, AppConfig};
+use tidings_core::{ArticleId, FeedEntry, IdGenerator, ManualClock};
+use tidings_store::testing::TestDatabase;
+use tower::ServiceExt;
+
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let db = tidings_store::testing::sqlite().await;
+                    super::$name(&db).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let Some(db) = tidings_store::testing::postgres().await else { return };
+                    super::$name(&db).await;
+                }
+            )*
+        }
+    };
+}
+
+on_both_databases!(empty_site, pages_show_articles, unknown_pages_are_real_404s);
+
+async fn get(router: &Router, path: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+    let response = router
+        .clone()
+        .oneshot(Request::get(path).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    (status, headers, String::from_utf8(body.to_vec()).unwrap())
+}
+
+fn site(db: &TestDatabase, clock: &ManualClock) -> (App, Router) {
+    let app = App::with_store(
+        db.store().clone(),
+        AppConfig::new(db.url()),
+        Arc::new(clock.clone()),
+    )
+    .unwrap();
+    let router = tidings_web::router(app.clone());
+    (app, router)
+}
+
+async fn empty_site(db: &TestDatabase) {
+    let clock = ManualClock::new(Utc::now());
+    let (_, router) = site(db, &clock);
+    let (status, headers, body) = get(&router, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("No articles yet"), "{body}");
+    let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(
+        csp.contains("default-src 'self'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    let (status, headers, css) = get(&router, "/static/style.css").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/css")
+    );
+    assert!(css.contains(".card"));
+    assert_eq!(get(&router, "/healthz").await.2, "ok");
+}
+
+async fn pages_show_articles(db: &TestDatabase) {
+    let now = Utc.with_ymd_and_hms(2026, 11, 29, 12, 0, 0).unwrap();
+    let clock = ManualClock::new(now);
+    let (app, router) = site(db, &clock);
+    let feed = app.follow_url("https://harbour.example/rss").await.unwrap();
+    let ids = IdGenerator::new();
+    let entry = |guid: &str, title: &str, hours: i64, content: &str| FeedEntry {
+        guid: guid.into(),
+        url: Some(format!("https://harbour.example/{guid}")),
+        url_key: Some(format!("harbour.example/{guid}")),
+        content_hash: guid.into(),
+        title: Some(title.into()),
+        author: Some("Ann <Writer>".into()),
+        content: Some(content.into()),
+        published_at: Some(now - TimeDelta::hours(hours)),
+        ..FeedEntry::default()
+    };
+    let entries = [
+        entry("old", "Harbour wall repaired", 30, "<p>Old news</p>"),
+        entry(
+            "new",
+            "Tide <b>tables</b> & ferries",
+            4,
+            r#"<p onclick="x()">Body <a href="/rel">link</a></p><script>alert(1)</script><iframe src="//evil"></iframe>"#,
+        ),
+    ];
+    db.store()
+        .insert_entries(&feed, &entries, now, || ArticleId(ids.next(now)))
+        .await
+        .unwrap();
+
+    let (status, _, front) = get(&router, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        !front.contains("<b>tables"),
+        "titles are text, escaped: {front}"
+    );
+    let new = front.find("Tide &#60;b&#62;tables&#60;/b&#62; &#38; ferries");
+    let old = front.find("Harbour wall repaired");
+    assert!(
+        new.is_some() && old.is_some() && new < old,
+        "newest first: {front}"
+    );
+    assert!(
+        front.contains("4 hours ago") && front.contains("1 day ago"),
+        "{front}"
+    );
+    assert!(front.contains("harbour.example"), "source shown: {front}");
+
+    let start = front.find("href=\"/articles/").unwrap() + "href=\"".len();
+    let end = start + front[start..].find('"').unwrap();
+    let (status, _, page) = get(&router, &front[start..end]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("<time datetime=\"2026-11-29T08:00:00Z\""),
+        "{page}"
+    );
+    assert!(page.contains("4 hours ago"));
+    assert!(
+        page.contains("Ann &#60;Writer&#62;"),
+        "author escaped: {page}"
+    );
+    assert!(
+        !page.contains("<script") && !page.contains("onclick") && !page.contains("<iframe"),
+        "{page}"
+    );
+    assert!(
+        page.contains("href=\"https://harbour.example/rel\""),
+        "relative link resolved: {page}"
+    );
+    assert!(
+        page.contains("href=\"https://harbour.example/new\""),
+        "link to the original: {page}"
+    );
+
+    // Time moves on: the relative time follows the clock.
+    clock.advance(TimeDelta::hours(20));
+    let (_, _, front) = get(&router, "/").await;
+    assert!(
+        front.contains("1 day ago") && front.contains("2 days ago"),
+        "{front}"
+    );
+}
+
+async fn unknown_pages_are_real_404s(db: &TestDatabase) {
+    let clock = ManualClock::new(Utc::now());
+    let (_, router) = site(db, &clock);
+    for path in [
+        "/articles/1",
+        "/articles/-5",
+        "/articles/abc",
+        "/articles/99999999999999999999",
+        "/nope",
+    ] {
+        let (status, headers, body) = get(&router, path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert!(
+            headers[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
+        assert!(
+            body.contains("Page not found") && body.contains("href=\"/\""),
+            "{path}: {body}"
+        );
+    }
+}
