@@ -212,7 +212,7 @@ fn convert(feed: model::Feed, base: Option<&Url>) -> ParsedFeed {
         title: feed
             .title
             .as_ref()
-            .map(|t| without_nul(t.content.trim().to_owned()))
+            .map(|t| without_nul(plain_text(t)))
             .filter(|t| !t.is_empty()),
         site_url: alternate_link(&feed.links).and_then(|href| absolute(href, base)),
         ttl_minutes: feed.ttl,
@@ -234,7 +234,8 @@ fn convert_entry(
         .map(String::from);
     let title = entry
         .title
-        .map(|t| t.content.trim().to_owned())
+        .as_ref()
+        .map(plain_text)
         .filter(|t| !t.is_empty());
     let summary = entry
         .summary
@@ -248,7 +249,13 @@ fn convert_entry(
         entry
             .authors
             .iter()
-            .filter_map(|p| p.name.as_deref().map(str::trim).filter(|n| !n.is_empty()))
+            .filter_map(|p| {
+                p.name
+                    .as_deref()
+                    .map(byline_name)
+                    .filter(|n| !n.is_empty())
+                    .or_else(|| p.email.as_deref().map(str::trim).filter(|e| !e.is_empty()))
+            })
             .collect::<Vec<_>>()
             .join(", "),
     )
@@ -282,6 +289,44 @@ fn convert_entry(
         language: entry.language.or_else(|| feed_language.map(str::to_owned)),
         published_at: entry.published.or(entry.updated),
     })
+}
+
+/// A title as plain text: markup in HTML-typed titles (Atom `type="html"`,
+/// RSS titles carrying tags) is reduced to its text, whitespace collapsed.
+fn plain_text(text: &model::Text) -> String {
+    let content = text.content.trim();
+    let is_html = text.content_type.subty() == "html"
+        || (content.contains('<') && content.contains('>'))
+        || content.contains('&');
+    let flat = if is_html {
+        scraper::Html::parse_fragment(content)
+            .root_element()
+            .text()
+            .collect::<String>()
+    } else {
+        content.to_owned()
+    };
+    flat.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// RSS puts an e-mail address in `<author>`, often as `addr (Name)`: a
+/// byline wants the name (feed-rs may have split off the address already,
+/// leaving `(Name)`).
+fn byline_name(raw: &str) -> &str {
+    let raw = raw.trim();
+    if let Some(name) = raw.strip_prefix('(').and_then(|r| r.strip_suffix(')'))
+        && !name.trim().is_empty()
+    {
+        return name.trim();
+    }
+    if let Some((address, rest)) = raw.split_once('(')
+        && address.contains('@')
+        && let Some(name) = rest.strip_suffix(')')
+        && !name.trim().is_empty()
+    {
+        return name.trim();
+    }
+    raw
 }
 
 /// PostgreSQL refuses NUL in text, and no reader wants one: JSON Feed can
@@ -548,6 +593,27 @@ mod tests {
         assert_eq!(
             feed.entries[0].url.as_deref(),
             Some("https://news.example/a")
+        );
+    }
+
+    #[test]
+    fn titles_are_plain_text_and_bylines_names() {
+        let xml = br#"<rss version="2.0"><channel><title>Tom &amp;amp; Jerry</title>
+            <item><guid>1</guid><title>&lt;em&gt;Breaking:&lt;/em&gt;   storm
+              hits coast</title><author>news@paper.example (Ann Writer)</author></item>
+            <item><guid>2</guid><title>5 &lt; 6 &amp; 7 > 3</title><author>desk@paper.example</author></item>
+            </channel></rss>"#;
+        let feed = parse_feed(xml, None, BASE).unwrap();
+        assert_eq!(feed.title.as_deref(), Some("Tom & Jerry"));
+        assert_eq!(
+            feed.entries[0].title.as_deref(),
+            Some("Breaking: storm hits coast")
+        );
+        assert_eq!(feed.entries[0].author.as_deref(), Some("Ann Writer"));
+        assert_eq!(feed.entries[1].title.as_deref(), Some("5 < 6 & 7 > 3"));
+        assert_eq!(
+            feed.entries[1].author.as_deref(),
+            Some("desk@paper.example")
         );
     }
 
