@@ -2,7 +2,7 @@
 //! verification, and taking signed pushes. Polling goes on as a fallback.
 
 use chrono::TimeDelta;
-use tidings_core::{ArticleId, Feed, FeedId, ParsedFeed, WebSubState};
+use tidings_core::{ArticleId, Feed, FeedId, ParsedFeed, WebSubState, WebSubSubscription};
 use tidings_fetch::{REQUESTED_LEASE_SECONDS, parse_feed, websub_signature_valid};
 
 use crate::{App, AppError, Result};
@@ -52,6 +52,18 @@ impl App {
         Ok(())
     }
 
+    /// The feed's subscription; `NotFound` for an unknown feed or one never
+    /// subscribed.
+    async fn subscription(&self, feed: FeedId) -> Result<WebSubSubscription> {
+        match self.store.websub_subscription(feed).await {
+            Ok(Some(subscription)) => Ok(subscription),
+            Ok(None) | Err(tidings_store::StoreError::NotFound) => {
+                Err(AppError::NotFound("subscription"))
+            }
+            Err(other) => Err(other.into()),
+        }
+    }
+
     /// A hub's verification of intent. Returns the challenge to echo when
     /// we did ask for this; `NotFound` (answered 404) when we did not.
     pub async fn websub_verify(
@@ -62,12 +74,7 @@ impl App {
         challenge: Option<&str>,
         lease_seconds: Option<u64>,
     ) -> Result<String> {
-        let subscription = self
-            .store
-            .websub_subscription(feed)
-            .await
-            .map_err(|_| AppError::NotFound("subscription"))?
-            .ok_or(AppError::NotFound("subscription"))?;
+        let subscription = self.subscription(feed).await?;
         if subscription.topic != topic {
             return Err(AppError::NotFound("subscription"));
         }
@@ -108,12 +115,7 @@ impl App {
         content_type: Option<&str>,
         body: &[u8],
     ) -> Result<PushReport> {
-        let subscription = self
-            .store
-            .websub_subscription(feed)
-            .await
-            .map_err(|_| AppError::NotFound("subscription"))?
-            .ok_or(AppError::NotFound("subscription"))?;
+        let subscription = self.subscription(feed).await?;
         if !websub_signature_valid(&subscription.secret, signature, body) {
             tracing::warn!(%feed, "WebSub push with a bad signature refused");
             return Err(AppError::Forbidden("bad or missing X-Hub-Signature".into()));

@@ -18,30 +18,7 @@ use tidings_fetch::{FetchOptions, NetworkPolicy};
 use tidings_store::Store;
 use tidings_store::testing::TestDatabase;
 
-macro_rules! on_both_databases {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let db = tidings_store::testing::sqlite().await;
-                    super::$name(&db).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let Some(db) = tidings_store::testing::postgres().await else { return };
-                    super::$name(&db).await;
-                }
-            )*
-        }
-    };
-}
-
-on_both_databases!(
+tidings_store::on_both_databases!(
     a_site_page_leads_to_its_feed,
     polite_and_hostile_publishers,
     private_addresses_are_refused_unless_allowed,

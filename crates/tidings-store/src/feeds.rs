@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use tidings_core::{Feed, FeedId, FeedOutcome, FeedState, NewFeed, SourceId};
 
 use crate::db::{Db, on_reader, on_writer};
-use crate::{Result, Store, StoreError};
+use crate::{Result, Store, StoreError, one_row};
 
 const FEED_COLUMNS: &str = "id, source_id, url, title, site_url, category, poll_interval_secs,
     created_at, etag, last_modified, last_fetched_at, last_outcome, last_error, error_count,
@@ -211,10 +211,7 @@ impl Store {
                 .await?
                 .rows_affected()
         });
-        if done == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        one_row(done)
     }
 
     /// Un-pauses a feed and makes it due at `now`, with a fresh count of
@@ -230,10 +227,7 @@ impl Store {
                 .await?
                 .rows_affected()
         });
-        if done == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        one_row(done)
     }
 
     /// Makes every feed due at `now` (a forced poll of everything).
@@ -282,10 +276,7 @@ impl Store {
                 .await?
                 .rows_affected()
         });
-        if done == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        one_row(done)
     }
 
     /// Records a failed poll (counting consecutive failures) and releases the
@@ -313,9 +304,6 @@ impl Store {
                 .await?
                 .rows_affected()
         });
-        if done == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        one_row(done)
     }
 }

@@ -30,6 +30,15 @@ pub struct Store {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// An update meant for one row: none touched means the row does not exist.
+fn one_row(rows_affected: u64) -> Result<()> {
+    if rows_affected == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
 impl Store {
     /// Connects to `url` (`sqlite://path`, `postgres://…`). Creates a missing
     /// SQLite file; does not migrate (see [`Store::migrate`]).

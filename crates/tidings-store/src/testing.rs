@@ -19,6 +19,33 @@ use url::Url;
 use crate::db::POSTGRES_MIGRATOR;
 use crate::{Store, StoreOptions};
 
+/// Declares each listed `async fn name(db: &TestDatabase)` as two tests,
+/// `sqlite::name` and `postgres::name`, each on a database of its own (the
+/// PostgreSQL one skipped, saying why, without `TIDINGS_TEST_POSTGRES`).
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let db = $crate::testing::sqlite().await;
+                    super::$name(&db).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let Some(db) = $crate::testing::postgres().await else { return };
+                    super::$name(&db).await;
+                }
+            )*
+        }
+    };
+}
+
 /// The environment variable naming the PostgreSQL server tests use, as a URL
 /// of a database the tests may connect to (they create their own beside it).
 pub const POSTGRES_ENV: &str = "TIDINGS_TEST_POSTGRES";

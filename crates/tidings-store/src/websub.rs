@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use tidings_core::{FeedId, WebSubState, WebSubSubscription};
 
 use crate::db::{on_reader, on_writer};
-use crate::{Result, Store, StoreError};
+use crate::{Result, Store, StoreError, one_row};
 
 #[derive(sqlx::FromRow)]
 struct SubscriptionRow {
@@ -73,10 +73,7 @@ impl Store {
                 .await?
                 .rows_affected()
         });
-        if done == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        one_row(done)
     }
 
     /// The hub confirmed the subscription until `lease_until`.

@@ -5,35 +5,10 @@ use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use tidings_core::{
     ArticleId, Feed, FeedEntry, FeedId, FeedOutcome, IdGenerator, InsertReport, NewFeed, SourceId,
 };
-use tidings_store::testing;
+use tidings_store::testing::{self, TestDatabase};
 use tidings_store::{FetchFailure, FetchSuccess, Store, StoreError};
 
-/// Declares each listed `async fn name(store: &Store)` as two tests,
-/// `sqlite::name` and `postgres::name`.
-macro_rules! conformance {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    let db = tidings_store::testing::sqlite().await;
-                    super::$name(db.store()).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    let Some(db) = tidings_store::testing::postgres().await else { return };
-                    super::$name(db.store()).await;
-                }
-            )*
-        }
-    };
-}
-
-conformance!(
+tidings_store::on_both_databases!(
     sources_are_unique_by_host,
     a_source_keeps_the_first_name_it_is_given,
     feeds_are_unique_by_url,
@@ -117,7 +92,8 @@ fn entry(guid: &str, title: &str, published: Option<DateTime<Utc>>) -> FeedEntry
     }
 }
 
-async fn sources_are_unique_by_host(store: &Store) {
+async fn sources_are_unique_by_host(db: &TestDatabase) {
+    let store = db.store();
     let a = store
         .ensure_source("news.example", SourceId(1), t0())
         .await
@@ -132,7 +108,8 @@ async fn sources_are_unique_by_host(store: &Store) {
     assert_eq!(a.created_at, t0());
 }
 
-async fn a_source_keeps_the_first_name_it_is_given(store: &Store) {
+async fn a_source_keeps_the_first_name_it_is_given(db: &TestDatabase) {
+    let store = db.store();
     let source = store
         .ensure_source("news.example", SourceId(1), t0())
         .await
@@ -150,7 +127,8 @@ async fn a_source_keeps_the_first_name_it_is_given(store: &Store) {
     assert_eq!(source.site_url.as_deref(), Some("https://news.example/"));
 }
 
-async fn feeds_are_unique_by_url(store: &Store) {
+async fn feeds_are_unique_by_url(db: &TestDatabase) {
+    let store = db.store();
     let fixture = Fixture::new();
     let feed = fixture.feed(store, "https://news.example/rss").await;
     assert_eq!(feed.state.next_fetch_at, t0(), "a new feed is due at once");
@@ -170,7 +148,8 @@ async fn feeds_are_unique_by_url(store: &Store) {
     assert_eq!(feeds[0], feed);
 }
 
-async fn entries_are_stored_once_per_feed(store: &Store) {
+async fn entries_are_stored_once_per_feed(db: &TestDatabase) {
+    let store = db.store();
     let fixture = Fixture::new();
     let world = fixture.feed(store, "https://news.example/world").await;
     let sport = fixture.feed(store, "https://news.example/sport").await;
@@ -186,7 +165,8 @@ async fn entries_are_stored_once_per_feed(store: &Store) {
     assert_eq!(store.count_articles().await.unwrap(), 4);
 }
 
-async fn one_article_seen_through_two_feeds_is_one_article(store: &Store) {
+async fn one_article_seen_through_two_feeds_is_one_article(db: &TestDatabase) {
+    let store = db.store();
     let fixture = Fixture::new();
     let world = fixture.feed(store, "https://news.example/world").await;
     let top = fixture.feed(store, "https://news.example/top").await;
@@ -221,7 +201,8 @@ async fn one_article_seen_through_two_feeds_is_one_article(store: &Store) {
     assert_eq!(store.appearance_count(article.id).await.unwrap(), 2);
 }
 
-async fn entries_without_url_are_kept_apart(store: &Store) {
+async fn entries_without_url_are_kept_apart(db: &TestDatabase) {
+    let store = db.store();
     let fixture = Fixture::new();
     let feed = fixture.feed(store, "https://news.example/world").await;
     let mut a = entry("a", "A", None);
@@ -234,7 +215,8 @@ async fn entries_without_url_are_kept_apart(store: &Store) {
     assert_eq!(fixture.insert(store, &feed, &[a], t0()).await, 0);
 }
 
-async fn operator_interval_and_resume(store: &Store) {
+async fn operator_interval_and_resume(db: &TestDatabase) {
+    let store = db.store();
     let fixture = Fixture::new();
     let feed = fixture.feed(store, "https://news.example/rss").await;
     store.set_poll_interval(feed.id, Some(600)).await.unwrap();
@@ -267,7 +249,8 @@ async fn operator_interval_and_resume(store: &Store) {
     ));
 }
 
-async fn articles_read_back_exactly(store: &Store) {
+async fn articles_read_back_exactly(db: &TestDatabase) {
+    let store = db.store();
     let fixture = Fixture::new();
     let feed = fixture.feed(store, "https://news.example/rss").await;
     let published = Utc.timestamp_micros(1_796_000_000_123_456).unwrap();
@@ -299,7 +282,8 @@ async fn articles_read_back_exactly(store: &Store) {
     assert_eq!(article.sort_at, published);
 }
 
-async fn latest_articles_sort_newest_first(store: &Store) {
+async fn latest_articles_sort_newest_first(db: &TestDatabase) {
+    let store = db.store();
     let fixture = Fixture::new();
     let feed = fixture.feed(store, "https://news.example/rss").await;
     let now = t0();
@@ -324,7 +308,8 @@ async fn latest_articles_sort_newest_first(store: &Store) {
     assert_eq!(store.latest_articles(2).await.unwrap().len(), 2);
 }
 
-async fn due_feeds_are_leased_to_one_worker(store: &Store) {
+async fn due_feeds_are_leased_to_one_worker(db: &TestDatabase) {
+    let store = db.store();
     let fixture = Fixture::new();
     for n in 0..5 {
         fixture
@@ -362,7 +347,8 @@ async fn due_feeds_are_leased_to_one_worker(store: &Store) {
     assert!(early.is_empty());
 }
 
-async fn expired_leases_are_taken_over(store: &Store) {
+async fn expired_leases_are_taken_over(db: &TestDatabase) {
+    let store = db.store();
     let fixture = Fixture::new();
     fixture.feed(store, "https://news.example/rss").await;
     let lease = t0() + TimeDelta::minutes(5);
@@ -390,7 +376,8 @@ async fn expired_leases_are_taken_over(store: &Store) {
     assert_eq!(taken.len(), 1, "an expired lease is taken over");
 }
 
-async fn fetch_outcomes_are_recorded(store: &Store) {
+async fn fetch_outcomes_are_recorded(db: &TestDatabase) {
+    let store = db.store();
     let fixture = Fixture::new();
     let feed = fixture.feed(store, "https://news.example/rss").await;
     let lease = t0() + TimeDelta::minutes(5);
@@ -474,7 +461,8 @@ async fn fetch_outcomes_are_recorded(store: &Store) {
     assert_eq!(unchanged.title.as_deref(), Some("Example News"));
 }
 
-async fn unknown_ids_are_not_found(store: &Store) {
+async fn unknown_ids_are_not_found(db: &TestDatabase) {
+    let store = db.store();
     assert!(matches!(
         store.article(ArticleId(42)).await,
         Err(StoreError::NotFound)

@@ -12,30 +12,7 @@ use tidings_core::{ArticleId, FeedEntry, IdGenerator, ManualClock};
 use tidings_store::testing::TestDatabase;
 use tower::ServiceExt;
 
-macro_rules! on_both_databases {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    let db = tidings_store::testing::sqlite().await;
-                    super::$name(&db).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    let Some(db) = tidings_store::testing::postgres().await else { return };
-                    super::$name(&db).await;
-                }
-            )*
-        }
-    };
-}
-
-on_both_databases!(empty_site, pages_show_articles, unknown_pages_are_real_404s);
+tidings_store::on_both_databases!(empty_site, pages_show_articles, unknown_pages_are_real_404s);
 
 async fn get(router: &Router, path: &str) -> (StatusCode, axum::http::HeaderMap, String) {
     let response = router

@@ -18,30 +18,7 @@ use tidings_fetch::{FetchOptions, NetworkPolicy, websub_sign};
 use tidings_store::testing::TestDatabase;
 use tower::ServiceExt;
 
-macro_rules! on_both_databases {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let db = tidings_store::testing::sqlite().await;
-                    super::$name(&db).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let Some(db) = tidings_store::testing::postgres().await else { return };
-                    super::$name(&db).await;
-                }
-            )*
-        }
-    };
-}
-
-on_both_databases!(subscribe_verify_push_and_renew);
+tidings_store::on_both_databases!(subscribe_verify_push_and_renew);
 
 type Requests = Arc<Mutex<Vec<HashMap<String, String>>>>;
 
