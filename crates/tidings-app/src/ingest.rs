@@ -12,8 +12,10 @@ use url::Url;
 
 use crate::{App, Result};
 
-/// Feeds claimed per round trip to the database.
-const CLAIM_BATCH: i64 = 256;
+/// Feeds claimed per round trip, per concurrent fetch: small batches finish
+/// well within their lease (a slow batch must not outlive it, or another
+/// node would take its feeds while they are being fetched).
+const CLAIM_PER_FETCH: usize = 4;
 
 /// Why a feed's poll failed, and how long the server asked us to wait.
 struct Failure {
@@ -88,6 +90,20 @@ pub trait FetchObserver: Send + Sync {
 
 impl FetchObserver for () {}
 
+/// Parsing is CPU work (tens of milliseconds for a large feed): it runs on
+/// the blocking pool so the web server sharing this runtime stays quick.
+pub(crate) async fn parse_off_runtime(
+    body: bytes::Bytes,
+    content_type: Option<String>,
+    final_url: String,
+) -> std::result::Result<ParsedFeed, String> {
+    tokio::task::spawn_blocking(move || {
+        parse_feed(&body, content_type.as_deref(), &final_url).map_err(|e| e.to_string())
+    })
+    .await
+    .unwrap_or_else(|e| Err(format!("the parser stopped: {e}")))
+}
+
 impl App {
     /// Polls every feed due now, once. With `all`, every feed is made due
     /// first. Errors are only those that stop the whole pass (the database
@@ -109,7 +125,7 @@ impl App {
                     started,
                     now,
                     now + self.config.lease,
-                    CLAIM_BATCH,
+                    (self.config.fetch_concurrency.max(1) * CLAIM_PER_FETCH) as i64,
                 )
                 .await?;
             if feeds.is_empty() {
@@ -161,8 +177,8 @@ impl App {
                 content_type,
                 validators,
                 fresh_for,
-            }) => match parse_feed(&body, content_type.as_deref(), &final_url) {
-                Err(error) => Err(Failure::from(error.to_string())),
+            }) => match parse_off_runtime(body, content_type, final_url).await {
+                Err(error) => Err(Failure::from(error)),
                 Ok(parsed) => {
                     self.store_parsed(feed, parsed, validators, fresh_for, override_interval)
                         .await?

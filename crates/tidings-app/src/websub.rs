@@ -3,8 +3,9 @@
 
 use chrono::TimeDelta;
 use tidings_core::{ArticleId, Feed, FeedId, ParsedFeed, WebSubState, WebSubSubscription};
-use tidings_fetch::{REQUESTED_LEASE_SECONDS, parse_feed, websub_signature_valid};
+use tidings_fetch::{REQUESTED_LEASE_SECONDS, websub_signature_valid};
 
+use crate::ingest::parse_off_runtime;
 use crate::{App, AppError, Result};
 
 /// What a push brought.
@@ -113,16 +114,17 @@ impl App {
         feed: FeedId,
         signature: Option<&str>,
         content_type: Option<&str>,
-        body: &[u8],
+        body: bytes::Bytes,
     ) -> Result<PushReport> {
         let subscription = self.subscription(feed).await?;
-        if !websub_signature_valid(&subscription.secret, signature, body) {
+        if !websub_signature_valid(&subscription.secret, signature, &body) {
             tracing::warn!(%feed, "WebSub push with a bad signature refused");
             return Err(AppError::Forbidden("bad or missing X-Hub-Signature".into()));
         }
         let feed = self.store.feed(feed).await?;
-        let parsed = parse_feed(body, content_type, &feed.url)
-            .map_err(|e| AppError::Invalid(e.to_string()))?;
+        let parsed = parse_off_runtime(body, content_type.map(str::to_owned), feed.url.clone())
+            .await
+            .map_err(AppError::Invalid)?;
         let now = self.clock.now();
         let report = self
             .store

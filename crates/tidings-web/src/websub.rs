@@ -63,7 +63,7 @@ pub async fn push(
             feed,
             text(SIGNATURE_HEADER),
             text(header::CONTENT_TYPE.as_str()),
-            &body,
+            body,
         )
         .await
     {
