@@ -1,7 +1,7 @@
 //! Following feeds: add, import, export, list.
 
 use tidings_core::{Feed, FeedId, NewFeed, SourceId};
-use tidings_fetch::{Discovery, parse_opml, write_opml};
+use tidings_fetch::{Discovery, FetchError, parse_opml, write_opml};
 use url::Url;
 
 use crate::{App, AppError, Result};
@@ -26,12 +26,17 @@ impl App {
     /// Follows the feed at `url` (http or https), or, when `url` is a
     /// site's page, the feed that page declares (or keeps at a usual path).
     /// A URL that cannot be fetched now is followed as given: its polls
-    /// will say what is wrong. It is polled on the next pass of the worker.
+    /// will say what is wrong; one the SSRF guard refuses is not followed.
+    /// It is polled on the next pass of the worker.
     pub async fn add_feed(&self, url: &str) -> Result<Followed> {
         let url = parse_feed_url(url)?;
         let (feed_url, found_on) = match self.fetcher.discover(&url).await {
             Ok(Discovery::Found(feeds)) => (feeds[0].clone(), Some(url.to_string())),
             Ok(Discovery::Feed | Discovery::NoFeed) => (url, None),
+            // Not transient: the operator's settings forbid this address.
+            Err(error @ FetchError::Blocked(_)) => {
+                return Err(AppError::Invalid(error.to_string()));
+            }
             Err(error) => {
                 tracing::info!(%url, %error, "could not check the URL now; following it as given");
                 (url, None)

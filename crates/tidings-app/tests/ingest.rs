@@ -311,6 +311,13 @@ async fn polite_and_hostile_publishers(db: &TestDatabase) {
 async fn private_addresses_are_refused_unless_allowed(db: &TestDatabase) {
     let (base, hits) = publisher().await;
     let app = app(db, false, Arc::new(SystemClock));
+    // Adding one says why at once, and follows nothing.
+    let refused = app.add_feed(&format!("{base}/feed.xml")).await;
+    assert!(
+        matches!(&refused, Err(tidings_app::AppError::Invalid(why)) if why.contains("non-public")),
+        "{refused:?}"
+    );
+    assert!(db.store().feeds().await.unwrap().is_empty());
     app.follow_url(&format!("{base}/feed.xml")).await.unwrap();
     // A name that resolves to loopback is refused the same way.
     let port = base.rsplit(':').next().unwrap();

@@ -159,7 +159,9 @@ fn feed_table(feeds: &[Feed]) -> String {
             out.push_str(&format!("{:<20} last error: {error}{since}\n", ""));
         }
     }
-    out.push_str("(* interval set by the operator)\n");
+    if feeds.iter().any(|f| f.poll_interval_secs.is_some()) {
+        out.push_str("(* interval set by the operator)\n");
+    }
     out
 }
 
