@@ -8,6 +8,7 @@ use tidings_core::{
 };
 use tidings_fetch::{Fetched, Validators, parse_feed};
 use tidings_store::{FetchFailure, FetchSuccess};
+use tokio_util::sync::CancellationToken;
 use url::Url;
 
 use crate::{App, Result};
@@ -109,12 +110,24 @@ impl App {
     /// first. Errors are only those that stop the whole pass (the database
     /// is gone); a feed's own failure is recorded on it and counted.
     pub async fn fetch_due(&self, all: bool, observer: &dyn FetchObserver) -> Result<FetchSummary> {
+        self.fetch_due_until(all, observer, &CancellationToken::new())
+            .await
+    }
+
+    /// [`App::fetch_due`], claiming no new batch once `stop` fires: the
+    /// feeds already claimed are finished and their claims released.
+    pub async fn fetch_due_until(
+        &self,
+        all: bool,
+        observer: &dyn FetchObserver,
+        stop: &CancellationToken,
+    ) -> Result<FetchSummary> {
         let started = self.clock.now();
         if all {
             self.store.make_all_due(started).await?;
         }
         let mut summary = FetchSummary::default();
-        loop {
+        while !stop.is_cancelled() {
             // Feeds are due as of the pass's start: a feed polled in this
             // pass is scheduled after it, so the loop ends.
             let now = self.clock.now();

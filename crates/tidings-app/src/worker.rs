@@ -7,24 +7,38 @@ use tokio_util::sync::CancellationToken;
 
 use crate::App;
 
+/// How long a stopping worker waits for the feeds it holds to finish, so
+/// their claims are released rather than left to expire.
+const WIND_DOWN: Duration = Duration::from_secs(20);
+
 /// Polls due feeds every `tick` until `cancel` fires. A pass that fails
 /// (the database is unreachable) is logged and retried on the next tick.
 pub async fn run_worker(app: App, tick: Duration, cancel: CancellationToken) {
     tracing::info!(tick_secs = tick.as_secs(), "feed worker started");
-    loop {
-        tokio::select! {
-            _ = cancel.cancelled() => break,
-            result = app.fetch_due(false, &()) => match result {
-                Ok(summary) if summary.feeds > 0 => tracing::info!(
-                    feeds = summary.feeds,
-                    new_articles = summary.new_articles,
-                    not_modified = summary.not_modified,
-                    failed = summary.failed,
-                    "polled due feeds"
-                ),
-                Ok(_) => {}
-                Err(error) => tracing::error!(%error, "polling pass failed"),
-            },
+    while !cancel.is_cancelled() {
+        let pass = app.fetch_due_until(false, &(), &cancel);
+        tokio::pin!(pass);
+        let result = tokio::select! {
+            result = &mut pass => Some(result),
+            _ = cancel.cancelled() => {
+                // Let the claimed feeds finish, for a while.
+                tokio::time::timeout(WIND_DOWN, &mut pass).await.ok()
+            }
+        };
+        match result {
+            Some(Ok(summary)) if summary.feeds > 0 => tracing::info!(
+                feeds = summary.feeds,
+                new_articles = summary.new_articles,
+                new_appearances = summary.new_appearances,
+                not_modified = summary.not_modified,
+                failed = summary.failed,
+                "polled due feeds"
+            ),
+            Some(Ok(_)) => {}
+            Some(Err(error)) => tracing::error!(%error, "polling pass failed"),
+            None => {
+                tracing::warn!("stopped with feeds in flight; their claims expire on their own")
+            }
         }
         tokio::select! {
             _ = cancel.cancelled() => break,

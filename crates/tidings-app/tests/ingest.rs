@@ -25,6 +25,7 @@ tidings_store::on_both_databases!(
     one_story_in_two_feeds_is_one_article,
     two_workers_never_fetch_a_feed_twice,
     a_stopped_workers_leases_are_taken_over,
+    a_stopping_worker_claims_nothing_new,
 );
 
 /// Requests the publisher received, by path.
@@ -423,4 +424,24 @@ async fn a_stopped_workers_leases_are_taken_over(db: &TestDatabase) {
         live.feeds().await.unwrap()[0].state.last_outcome,
         Some(tidings_core::FeedOutcome::Ok)
     ));
+}
+
+async fn a_stopping_worker_claims_nothing_new(db: &TestDatabase) {
+    let (base, hits) = publisher().await;
+    let app = app(db, true, Arc::new(SystemClock));
+    for n in 0..3 {
+        app.follow_url(&format!("{base}/n/{n}")).await.unwrap();
+    }
+    let stop = tokio_util::sync::CancellationToken::new();
+    stop.cancel();
+    let summary = app.fetch_due_until(false, &(), &stop).await.unwrap();
+    assert_eq!(summary.feeds, 0);
+    assert_eq!(hits.total(), 0);
+    let now = Utc::now();
+    let claimable = db
+        .store()
+        .claim_due_feeds("other", now, now, now + TimeDelta::minutes(5), 10)
+        .await
+        .unwrap();
+    assert_eq!(claimable.len(), 3, "nothing was left claimed");
 }
