@@ -125,6 +125,8 @@ pub struct Feed {
     /// The operator's polling interval for this feed, overriding the
     /// adaptive one.
     pub poll_interval_secs: Option<i64>,
+    /// Where its WebSub subscription stands, if it has one.
+    pub push: Option<WebSubState>,
     pub created_at: DateTime<Utc>,
     pub state: FeedState,
 }

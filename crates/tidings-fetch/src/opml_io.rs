@@ -129,6 +129,7 @@ mod tests {
             site_url: None,
             category: category.map(str::to_owned),
             poll_interval_secs: None,
+            push: None,
             created_at: chrono::Utc::now(),
             state: Default::default(),
         };

@@ -9,7 +9,7 @@ use crate::{Result, Store, StoreError, one_row};
 
 const FEED_COLUMNS: &str = "id, source_id, url, title, site_url, category, poll_interval_secs,
     created_at, etag, last_modified, last_fetched_at, last_outcome, last_error, error_count,
-    failing_since, paused, interval_secs, next_fetch_at";
+    failing_since, paused, interval_secs, next_fetch_at, websub_state";
 
 #[derive(sqlx::FromRow)]
 struct FeedRow {
@@ -31,6 +31,7 @@ struct FeedRow {
     paused: bool,
     interval_secs: Option<i64>,
     next_fetch_at: DateTime<Utc>,
+    websub_state: Option<String>,
 }
 
 impl From<FeedRow> for Feed {
@@ -43,6 +44,7 @@ impl From<FeedRow> for Feed {
             site_url: row.site_url,
             category: row.category,
             poll_interval_secs: row.poll_interval_secs,
+            push: row.websub_state.and_then(|s| s.parse().ok()),
             created_at: row.created_at,
             state: FeedState {
                 etag: row.etag,

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::Subcommand;
 use tidings_app::{App, AppError};
-use tidings_core::{Feed, FeedId, FeedOutcome};
+use tidings_core::{Feed, FeedId, FeedOutcome, WebSubState};
 
 #[derive(Debug, Subcommand)]
 pub enum FeedsCommand {
@@ -109,8 +109,9 @@ pub async fn run(app: &App, command: FeedsCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// One line per feed: id, status, last poll, interval, title and URL, and
-/// the error of a failing feed on the next line.
+/// One line per feed: id, status ("+push" when its WebSub hub pushes), last
+/// poll, interval, title and URL, and the error of a failing feed on the
+/// next line.
 fn feed_table(feeds: &[Feed]) -> String {
     if feeds.is_empty() {
         return "no feeds yet: add one with `tidings feeds add URL`\n".to_owned();
@@ -120,12 +121,15 @@ fn feed_table(feeds: &[Feed]) -> String {
         "ID", "STATUS", "LAST POLL", "INTERVAL"
     );
     for feed in feeds {
-        let status = match (feed.state.last_outcome, feed.state.error_count) {
+        let mut status = match (feed.state.last_outcome, feed.state.error_count) {
             _ if feed.state.paused => "paused".to_owned(),
             (None, _) => "new".to_owned(),
             (Some(FeedOutcome::Error), n) => format!("error ×{n}"),
             (Some(outcome), _) => outcome.to_string(),
         };
+        if feed.push == Some(WebSubState::Active) {
+            status.push_str("+push");
+        }
         let interval = match (feed.poll_interval_secs, feed.state.interval_secs) {
             (Some(fixed), _) => format!("{}*", short_duration(fixed)),
             (None, Some(auto)) => short_duration(auto),
