@@ -126,6 +126,10 @@ async fn subscribe_verify_push_and_renew(db: &TestDatabase) {
         call(&router, verify).await,
         (StatusCode::OK, "c-123".to_owned())
     );
+    assert_eq!(
+        db.store().feed(feed.id).await.unwrap().push,
+        Some(tidings_core::WebSubState::Active)
+    );
 
     // A push with a bad signature is refused and stores nothing.
     let pushed = feed_xml(&base, &["1", "2"]);
