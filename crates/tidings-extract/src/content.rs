@@ -1,0 +1,394 @@
+//! The main text: blocks of prose are scored (length, commas), their
+//! scores flow to the containers above them, containers are weighed by
+//! their class names and by how much of their text is links, and the best
+//! container is taken with its prose-like siblings. Every walk is
+//! iterative: hostile pages nest deeper than any stack.
+
+use std::collections::HashMap;
+
+use ego_tree::{NodeId, NodeRef};
+use scraper::{ElementRef, Html, Node};
+
+/// Elements never part of an article's text.
+fn is_excluded_tag(tag: &str) -> bool {
+    matches!(
+        tag,
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "nav"
+            | "aside"
+            | "footer"
+            | "form"
+            | "button"
+            | "select"
+            | "input"
+            | "textarea"
+            | "iframe"
+            | "svg"
+            | "canvas"
+            | "figcaption"
+            | "menu"
+            | "dialog"
+    )
+}
+
+const NEGATIVE: &[&str] = &[
+    "comment",
+    "footer",
+    "footnote",
+    "nav",
+    "menu",
+    "sidebar",
+    "side-bar",
+    "widget",
+    "share",
+    "social",
+    "sharing",
+    "related",
+    "recommend",
+    "promo",
+    "sponsor",
+    "advert",
+    "ad-slot",
+    "ad-container",
+    "banner",
+    "newsletter",
+    "subscribe",
+    "signup",
+    "sign-up",
+    "popup",
+    "modal",
+    "cookie",
+    "breadcrumb",
+    "pagination",
+    "pager",
+    "tags",
+    "byline",
+    "author-bio",
+    "masthead",
+    "skip",
+    "toolbar",
+    "most-popular",
+    "trending",
+    "outbrain",
+    "taboola",
+    "disqus",
+    "hidden",
+];
+const POSITIVE: &[&str] = &[
+    "article",
+    "body",
+    "content",
+    "entry",
+    "hentry",
+    "main",
+    "post",
+    "text",
+    "story",
+    "prose",
+    "rich-text",
+    "blog",
+];
+
+fn class_and_id(element: &scraper::node::Element) -> String {
+    let mut names = element
+        .attr("class")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    names.push(' ');
+    names.push_str(&element.attr("id").unwrap_or_default().to_ascii_lowercase());
+    names
+}
+
+fn class_weight(element: &scraper::node::Element) -> f64 {
+    let names = class_and_id(element);
+    let mut weight = 0.0;
+    if NEGATIVE.iter().any(|n| names.contains(n)) {
+        weight -= 25.0;
+    }
+    if POSITIVE.iter().any(|p| names.contains(p)) {
+        weight += 25.0;
+    }
+    weight
+}
+
+/// An element to leave out with all it contains: an excluded tag, hidden,
+/// or named like page furniture and not like content.
+fn is_furniture(element: &scraper::node::Element) -> bool {
+    if is_excluded_tag(element.name()) {
+        return true;
+    }
+    if element.attr("hidden").is_some() || element.attr("aria-hidden") == Some("true") {
+        return true;
+    }
+    if matches!(
+        element.attr("role"),
+        Some("navigation" | "complementary" | "contentinfo")
+    ) {
+        return true;
+    }
+    let names = class_and_id(element);
+    NEGATIVE.iter().any(|n| names.contains(n)) && !POSITIVE.iter().any(|p| names.contains(p))
+}
+
+fn is_block(tag: &str) -> bool {
+    matches!(
+        tag,
+        "p" | "div"
+            | "section"
+            | "article"
+            | "main"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "li"
+            | "ul"
+            | "ol"
+            | "blockquote"
+            | "pre"
+            | "table"
+            | "tr"
+            | "td"
+            | "th"
+            | "figure"
+            | "br"
+            | "hr"
+            | "dd"
+            | "dt"
+            | "header"
+    )
+}
+
+/// Text of `node` and the link text within it, skipping furniture.
+fn text_and_links(node: NodeRef<'_, Node>) -> (usize, usize) {
+    let (mut text, mut links) = (0, 0);
+    let mut stack = vec![(node, false)];
+    while let Some((node, in_link)) = stack.pop() {
+        match node.value() {
+            Node::Text(t) => {
+                let n = t.trim().chars().count();
+                text += n;
+                if in_link {
+                    links += n;
+                }
+            }
+            Node::Element(e) => {
+                if is_excluded_tag(e.name()) {
+                    continue;
+                }
+                let in_link = in_link || e.name() == "a";
+                stack.extend(node.children().map(|c| (c, in_link)));
+            }
+            _ => {}
+        }
+    }
+    (text, links)
+}
+
+fn inside_furniture(node: NodeRef<'_, Node>) -> bool {
+    node.ancestors().any(|a| match a.value() {
+        Node::Element(e) => is_furniture(e),
+        _ => false,
+    })
+}
+
+pub(crate) fn main_text(document: &Html, title: Option<&str>) -> String {
+    let mut scores: HashMap<NodeId, f64> = HashMap::new();
+    for node in document.tree.nodes() {
+        let Node::Element(element) = node.value() else {
+            continue;
+        };
+        if !matches!(element.name(), "p" | "pre" | "blockquote" | "td") {
+            continue;
+        }
+        if inside_furniture(node) {
+            continue;
+        }
+        let element_ref = ElementRef::wrap(node).expect("an element");
+        let text: String = element_ref.text().collect();
+        let length = text.trim().chars().count();
+        if length < 25 {
+            continue;
+        }
+        let score =
+            1.0 + text.matches([',', '，', '、']).count() as f64 + (length as f64 / 100.0).min(3.0);
+        for (level, ancestor) in node.ancestors().take(3).enumerate() {
+            let Node::Element(e) = ancestor.value() else {
+                break;
+            };
+            let entry = scores.entry(ancestor.id()).or_insert_with(|| {
+                class_weight(e)
+                    + match e.name() {
+                        "article" | "main" => 10.0,
+                        "div" | "section" => 5.0,
+                        "td" | "blockquote" | "pre" => 3.0,
+                        "body" => -10.0,
+                        _ => 0.0,
+                    }
+            });
+            *entry += score / (1.0 + level as f64);
+        }
+    }
+
+    let best = scores
+        .iter()
+        .filter_map(|(id, score)| {
+            let node = document.tree.get(*id)?;
+            let (text, links) = text_and_links(node);
+            let density = if text == 0 {
+                1.0
+            } else {
+                links as f64 / text as f64
+            };
+            Some((node, score * (1.0 - density)))
+        })
+        .max_by(|a, b| a.1.total_cmp(&b.1));
+    let Some((top, top_score)) = best else {
+        return String::new();
+    };
+
+    // The best container, and those of its siblings that read like more of it.
+    let threshold = (top_score * 0.2).max(10.0);
+    let mut chosen = Vec::new();
+    match top.parent() {
+        Some(parent) => {
+            for sibling in parent.children() {
+                if sibling.id() == top.id() {
+                    chosen.push(sibling);
+                    continue;
+                }
+                let Node::Element(e) = sibling.value() else {
+                    continue;
+                };
+                if is_furniture(e) {
+                    continue;
+                }
+                let score = scores.get(&sibling.id()).copied().unwrap_or(0.0);
+                let (text, links) = text_and_links(sibling);
+                let prose = e.name() == "p" && text > 80 && links * 4 < text;
+                if score >= threshold || prose {
+                    chosen.push(sibling);
+                }
+            }
+        }
+        None => chosen.push(top),
+    }
+
+    let mut out = String::new();
+    for node in chosen {
+        render(node, &mut out);
+    }
+    let lines: Vec<&str> = out
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    // The headline is the page's title, not part of the text.
+    let skip = usize::from(title.is_some_and(|t| {
+        lines
+            .first()
+            .is_some_and(|first| first.eq_ignore_ascii_case(t.trim()))
+    }));
+    lines[skip..].join("\n")
+}
+
+/// Appends the text of `node`, a line per block, leaving furniture out.
+fn render(node: NodeRef<'_, Node>, out: &mut String) {
+    enum Step<'a> {
+        Enter(NodeRef<'a, Node>),
+        Leave(bool),
+    }
+    let mut stack = vec![Step::Enter(node)];
+    while let Some(step) = stack.pop() {
+        match step {
+            Step::Leave(block) => {
+                if block {
+                    out.push('\n');
+                }
+            }
+            Step::Enter(node) => match node.value() {
+                Node::Text(t) => {
+                    let text = t.split_whitespace().collect::<Vec<_>>().join(" ");
+                    if !text.is_empty() {
+                        let needs_space = !out.is_empty()
+                            && !out.ends_with(['\n', ' '])
+                            && (t.starts_with(char::is_whitespace)
+                                || out.ends_with(|c: char| c.is_alphanumeric())
+                                    && text.starts_with(char::is_alphanumeric));
+                        if needs_space {
+                            out.push(' ');
+                        }
+                        out.push_str(&text);
+                        if t.ends_with(char::is_whitespace) {
+                            out.push(' ');
+                        }
+                    }
+                }
+                Node::Element(e) => {
+                    if is_furniture(e) {
+                        continue;
+                    }
+                    let block = is_block(e.name());
+                    if block && !out.is_empty() && !out.ends_with('\n') {
+                        out.push('\n');
+                    }
+                    stack.push(Step::Leave(block));
+                    let children: Vec<_> = node.children().collect();
+                    stack.extend(children.into_iter().rev().map(Step::Enter));
+                }
+                _ => {}
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn article_text_without_furniture() {
+        let html = r##"<html><body>
+          <nav><a href="/">Home</a> <a href="/world">World</a></nav>
+          <div class="article-body">
+            <h1>Storm hits the coast</h1>
+            <p>The storm reached the coast on Sunday night, flooding streets, closing roads and cutting power to thousands of homes.</p>
+            <div class="share-tools"><a href="#">Share on social networks</a></div>
+            <p>Forecasters said the worst had passed, but warned that rivers, already high, could rise further by Tuesday.</p>
+            <script>track()</script>
+          </div>
+          <aside class="related"><p>Related: ten other storms you may have forgotten, all of them terrible, every single one.</p></aside>
+          <footer><p>Copyright 2026 Example News, all rights reserved, every single one of them.</p></footer>
+        </body></html>"##;
+        let document = Html::parse_document(html);
+        let text = main_text(&document, Some("Storm hits the coast"));
+        assert!(text.starts_with("The storm reached the coast"), "{text}");
+        assert!(text.contains("could rise further by Tuesday."), "{text}");
+        for absent in [
+            "Home",
+            "Share",
+            "Related",
+            "Copyright",
+            "track",
+            "Storm hits",
+        ] {
+            assert!(!text.contains(absent), "{absent} in {text}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let html = format!(
+            "<body>{}<p>text, text, text, text, text, text.</p>{}</body>",
+            "<div>".repeat(5_000),
+            "</div>".repeat(5_000)
+        );
+        let document = Html::parse_document(&html);
+        let _ = main_text(&document, None);
+    }
+}

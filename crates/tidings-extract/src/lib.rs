@@ -1,0 +1,48 @@
+//! Article extraction: from a page's HTML (any encoding) and its URL to the
+//! article — main text, title, authors, dates, lead image, site name,
+//! canonical URL and language.
+//!
+//! Metadata comes from JSON-LD, OpenGraph, Twitter cards and meta tags,
+//! reconciled by a fixed order of trust; the main text from scoring the
+//! page's blocks by their prose (text length, commas) against their links
+//! and their class names, then taking the best block with its prose-like
+//! siblings.
+
+mod content;
+mod decode;
+mod metadata;
+
+use chrono::{DateTime, Utc};
+use scraper::Html;
+use serde::Serialize;
+use url::Url;
+
+/// What a page holds, as far as it could be told.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Extracted {
+    pub title: Option<String>,
+    pub authors: Vec<String>,
+    pub published: Option<DateTime<Utc>>,
+    pub modified: Option<DateTime<Utc>>,
+    pub lead_image: Option<String>,
+    pub site_name: Option<String>,
+    pub canonical_url: Option<String>,
+    pub language: Option<String>,
+    /// The article's text, one block (paragraph, heading, list item) a line.
+    pub text: String,
+    pub word_count: usize,
+}
+
+/// Extracts the article from `html`, fetched from `url` (relative links
+/// and images resolve against it).
+pub fn extract(html: &[u8], url: Option<&Url>) -> Extracted {
+    let text = decode::to_utf8(html);
+    let document = Html::parse_document(&text);
+    let meta = metadata::read(&document, url);
+    let body = content::main_text(&document, meta.title.as_deref());
+    Extracted {
+        word_count: body.split_whitespace().count(),
+        text: body,
+        ..meta
+    }
+}

@@ -1,0 +1,377 @@
+//! Page metadata: JSON-LD first (publishers fill it for search engines and
+//! it is typed), then OpenGraph and Twitter cards, then plain meta tags and
+//! the document itself.
+
+use std::sync::LazyLock;
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use scraper::{ElementRef, Html, Selector};
+use serde_json::Value;
+use url::Url;
+
+use crate::Extracted;
+
+fn selector(css: &str) -> Selector {
+    Selector::parse(css).expect("valid selector")
+}
+
+static JSON_LD: LazyLock<Selector> =
+    LazyLock::new(|| selector(r#"script[type="application/ld+json"]"#));
+static META: LazyLock<Selector> = LazyLock::new(|| selector("meta[content]"));
+static TITLE: LazyLock<Selector> = LazyLock::new(|| selector("title"));
+static H1: LazyLock<Selector> = LazyLock::new(|| selector("h1"));
+static CANONICAL: LazyLock<Selector> = LazyLock::new(|| selector(r#"link[rel="canonical"][href]"#));
+static HTML: LazyLock<Selector> = LazyLock::new(|| selector("html[lang]"));
+static TIME: LazyLock<Selector> = LazyLock::new(|| selector("time[datetime]"));
+static BYLINE: LazyLock<Selector> = LazyLock::new(|| {
+    selector(
+        r#"[rel="author"], [itemprop="author"] [itemprop="name"], [itemprop="author"], .byline-name, .author-name, .byline a, .author a"#,
+    )
+});
+
+/// What the page's metadata says (the text is filled in elsewhere).
+pub(crate) fn read(document: &Html, url: Option<&Url>) -> Extracted {
+    let ld = json_ld_article(document);
+    let meta = |names: &[&str]| meta_content(document, names);
+
+    // The page's own headline (its one <h1>) is what readers see; metadata
+    // titles often carry the site's name or an SEO variant.
+    let h1s: Vec<String> = document
+        .select(&H1)
+        .map(|e| collapse(&e.text().collect::<String>()))
+        .filter(|t| t.chars().count() > 10)
+        .take(2)
+        .collect();
+    let title = (h1s.len() == 1)
+        .then(|| h1s[0].clone())
+        .or_else(|| {
+            ld.as_ref()
+                .and_then(|a| string(&a["headline"]).or_else(|| string(&a["name"])))
+        })
+        .or_else(|| {
+            meta(&["og:title", "twitter:title", "title", "dc.title"]).map(|t| strip_site_suffix(&t))
+        })
+        .or_else(|| first_text(document, &TITLE).map(|t| strip_site_suffix(&t)))
+        .map(|t| collapse(&decode_entities(&t)));
+
+    let mut authors = ld
+        .as_ref()
+        .map(|a| people(&a["author"]))
+        .unwrap_or_default();
+    if authors.is_empty() {
+        authors = meta(&[
+            "author",
+            "article:author",
+            "dc.creator",
+            "sailthru.author",
+            "byl",
+        ])
+        .filter(|a| !a.starts_with("http"))
+        .map(|a| split_authors(&a))
+        .unwrap_or_default();
+    }
+    if authors.is_empty() {
+        authors = document
+            .select(&BYLINE)
+            .map(|e| collapse(&e.text().collect::<String>()))
+            .map(|a| {
+                a.trim_start_matches("By ")
+                    .trim_start_matches("by ")
+                    .to_owned()
+            })
+            .filter(|a| !a.is_empty() && a.len() < 80)
+            .take(1)
+            .collect();
+    }
+
+    let date_of = |ld_key: &str, names: &[&str]| {
+        ld.as_ref()
+            .and_then(|a| string(&a[ld_key]))
+            .and_then(|d| parse_date(&d))
+            .or_else(|| meta(names).and_then(|d| parse_date(&d)))
+    };
+    let published = date_of(
+        "datePublished",
+        &[
+            "article:published_time",
+            "og:published_time",
+            "datepublished",
+            "pubdate",
+            "publishdate",
+            "publish-date",
+            "date",
+            "dc.date.issued",
+            "dc.date",
+            "dcterms.created",
+            "sailthru.date",
+            "parsely-pub-date",
+        ],
+    )
+    .or_else(|| {
+        document
+            .select(&TIME)
+            .find_map(|t| t.value().attr("datetime").and_then(parse_date))
+    });
+    let modified = date_of(
+        "dateModified",
+        &[
+            "article:modified_time",
+            "og:updated_time",
+            "datemodified",
+            "dcterms.modified",
+        ],
+    );
+
+    let lead_image = ld
+        .as_ref()
+        .and_then(|a| image(&a["image"]))
+        .or_else(|| {
+            meta(&[
+                "og:image",
+                "og:image:url",
+                "twitter:image",
+                "twitter:image:src",
+            ])
+        })
+        .and_then(|src| absolute(&src, url));
+    let site_name = meta(&["og:site_name", "application-name"])
+        .or_else(|| ld.as_ref().and_then(|a| string(&a["publisher"]["name"])));
+    let canonical_url = document
+        .select(&CANONICAL)
+        .next()
+        .and_then(|l| l.value().attr("href"))
+        .map(str::to_owned)
+        .or_else(|| meta(&["og:url"]))
+        .and_then(|c| absolute(&c, url));
+    let language = document
+        .select(&HTML)
+        .next()
+        .and_then(|h| h.value().attr("lang"))
+        .map(str::to_owned)
+        .or_else(|| meta(&["og:locale", "content-language", "language"]))
+        .map(|l| l.trim().replace('_', "-").to_ascii_lowercase())
+        .filter(|l| !l.is_empty());
+
+    Extracted {
+        title,
+        authors,
+        published,
+        modified,
+        lead_image,
+        site_name,
+        canonical_url,
+        language,
+        ..Extracted::default()
+    }
+}
+
+/// The first JSON-LD object typed as an article (found at the top level,
+/// in a list, or in an `@graph`).
+fn json_ld_article(document: &Html) -> Option<Value> {
+    const ARTICLE_TYPES: &[&str] = &[
+        "Article",
+        "NewsArticle",
+        "BlogPosting",
+        "ReportageNewsArticle",
+        "AnalysisNewsArticle",
+        "OpinionNewsArticle",
+        "Report",
+        "ScholarlyArticle",
+        "TechArticle",
+        "LiveBlogPosting",
+        "WebPage",
+    ];
+    let mut best: Option<(usize, Value)> = None;
+    for script in document.select(&JSON_LD) {
+        let raw: String = script.text().collect();
+        let Ok(value) = serde_json::from_str::<Value>(raw.trim()) else {
+            continue;
+        };
+        let mut stack = vec![value];
+        while let Some(value) = stack.pop() {
+            match value {
+                Value::Array(items) => stack.extend(items),
+                Value::Object(mut object) => {
+                    if let Some(graph) = object.remove("@graph") {
+                        stack.push(graph);
+                    }
+                    let types: Vec<String> = match object.get("@type") {
+                        Some(Value::String(t)) => vec![t.clone()],
+                        Some(Value::Array(ts)) => ts.iter().filter_map(string).collect(),
+                        _ => vec![],
+                    };
+                    // Prefer the most specific article type (WebPage last).
+                    if let Some(rank) = ARTICLE_TYPES
+                        .iter()
+                        .position(|t| types.iter().any(|x| x == t))
+                    {
+                        let rank = if rank == ARTICLE_TYPES.len() - 1 {
+                            100
+                        } else {
+                            0
+                        };
+                        if best.as_ref().is_none_or(|(r, _)| rank < *r) {
+                            best = Some((rank, Value::Object(object)));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    best.map(|(_, v)| v)
+}
+
+fn string(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        Value::Array(items) => items.iter().find_map(string),
+        _ => None,
+    }
+}
+
+fn people(value: &Value) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut add = |name: Option<String>| {
+        if let Some(name) = name.map(|n| collapse(&n))
+            && !name.is_empty()
+            && !name.starts_with("http")
+            && !names.contains(&name)
+        {
+            names.push(name);
+        }
+    };
+    match value {
+        Value::Array(items) => {
+            for item in items {
+                add(string(&item["name"]).or_else(|| string(item)));
+            }
+        }
+        Value::Object(_) => add(string(&value["name"])),
+        other => {
+            for name in string(other).map(|s| split_authors(&s)).unwrap_or_default() {
+                add(Some(name));
+            }
+        }
+    }
+    names
+}
+
+fn image(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Array(items) => items.iter().find_map(image),
+        Value::Object(_) => string(&value["url"]).or_else(|| string(&value["contentUrl"])),
+        _ => None,
+    }
+}
+
+fn split_authors(text: &str) -> Vec<String> {
+    text.split([',', '|', ';'])
+        .flat_map(|part| part.split(" and "))
+        .map(|a| collapse(a.trim().trim_start_matches("By ").trim_start_matches("by ")))
+        .filter(|a| !a.is_empty())
+        .collect()
+}
+
+/// The content of the first `<meta>` whose name, property or itemprop is
+/// one of `names` (in the order given).
+fn meta_content(document: &Html, names: &[&str]) -> Option<String> {
+    let metas: Vec<ElementRef<'_>> = document.select(&META).collect();
+    names.iter().find_map(|wanted| {
+        metas.iter().find_map(|m| {
+            let element = m.value();
+            let key = element
+                .attr("property")
+                .or_else(|| element.attr("name"))
+                .or_else(|| element.attr("itemprop"))?;
+            key.eq_ignore_ascii_case(wanted)
+                .then(|| {
+                    element
+                        .attr("content")
+                        .unwrap_or_default()
+                        .trim()
+                        .to_owned()
+                })
+                .filter(|c| !c.is_empty())
+        })
+    })
+}
+
+fn first_text(document: &Html, selector: &Selector) -> Option<String> {
+    document
+        .select(selector)
+        .map(|e| collapse(&e.text().collect::<String>()))
+        .find(|t| !t.is_empty())
+}
+
+/// "Headline | Site" → "Headline": the longest part around the usual
+/// separators.
+fn strip_site_suffix(title: &str) -> String {
+    let mut parts = vec![title];
+    for separator in [" | ", " - ", " — ", " – ", " :: ", " · "] {
+        parts = parts.into_iter().flat_map(|p| p.split(separator)).collect();
+    }
+    parts
+        .into_iter()
+        .max_by_key(|part| part.len())
+        .unwrap_or(title)
+        .trim()
+        .to_owned()
+}
+
+/// Metadata values often arrive entity-encoded (`&#8211;`, `&amp;`) even
+/// where the format says they are text.
+fn decode_entities(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_owned();
+    }
+    Html::parse_fragment(text).root_element().text().collect()
+}
+
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn absolute(href: &str, base: Option<&Url>) -> Option<String> {
+    let href = href.trim();
+    let resolved = match base {
+        Some(base) => base.join(href).ok()?,
+        None => Url::parse(href).ok()?,
+    };
+    matches!(resolved.scheme(), "http" | "https").then(|| resolved.to_string())
+}
+
+/// ISO 8601 / RFC 3339 in their common variants, RFC 2822, or a bare date.
+pub(crate) fn parse_date(text: &str) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    if let Ok(date) = DateTime::parse_from_rfc3339(text) {
+        return Some(date.with_timezone(&Utc));
+    }
+    if let Ok(date) = DateTime::parse_from_rfc2822(text) {
+        return Some(date.with_timezone(&Utc));
+    }
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%dT%H:%M%z",
+        "%Y-%m-%d %H:%M:%S%.f%z",
+    ] {
+        if let Ok(date) = DateTime::parse_from_str(text, format) {
+            return Some(date.with_timezone(&Utc));
+        }
+    }
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+    ] {
+        if let Ok(date) = NaiveDateTime::parse_from_str(text, format) {
+            return Some(date.and_utc());
+        }
+    }
+    let day = text.get(..10)?;
+    NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|d| d.and_utc())
+}
