@@ -42,7 +42,6 @@ const NEGATIVE: &[&str] = &[
     "menu",
     "sidebar",
     "side-bar",
-    "widget",
     "share",
     "social",
     "sharing",
@@ -129,6 +128,11 @@ fn is_furniture(element: &scraper::node::Element) -> bool {
     ) {
         return true;
     }
+    // Page-wide wrappers carry classes about the whole page ("has-sidebar",
+    // "menu-open"): their names say nothing about the article inside.
+    if matches!(element.name(), "html" | "body" | "main" | "article") {
+        return false;
+    }
     let names = class_and_id(element);
     NEGATIVE.iter().any(|n| names.contains(n)) && !POSITIVE.iter().any(|p| names.contains(p))
 }
@@ -203,16 +207,26 @@ pub(crate) fn main_text(document: &Html, title: Option<&str>) -> String {
         let Node::Element(element) = node.value() else {
             continue;
         };
-        if !matches!(element.name(), "p" | "pre" | "blockquote" | "td") {
-            continue;
-        }
-        if inside_furniture(node) {
-            continue;
-        }
-        let element_ref = ElementRef::wrap(node).expect("an element");
-        let text: String = element_ref.text().collect();
+        // Prose comes in paragraphs, or, on pages built from divs and spans,
+        // as elements holding a good run of text of their own.
+        let text: String = match element.name() {
+            "p" | "pre" | "blockquote" | "td" => {
+                ElementRef::wrap(node).expect("an element").text().collect()
+            }
+            "div" | "span" | "section" | "li" | "font" | "article" | "dd" => {
+                let own: String = node
+                    .children()
+                    .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
+                    .collect();
+                if own.trim().chars().count() < 80 {
+                    continue;
+                }
+                own
+            }
+            _ => continue,
+        };
         let length = text.trim().chars().count();
-        if length < 25 {
+        if length < 25 || inside_furniture(node) {
             continue;
         }
         let score =

@@ -38,8 +38,15 @@ pub struct Extracted {
 pub fn extract(html: &[u8], url: Option<&Url>) -> Extracted {
     let text = decode::to_utf8(html);
     let document = Html::parse_document(&text);
-    let meta = metadata::read(&document, url);
-    let body = content::main_text(&document, meta.title.as_deref());
+    let (meta, article_body) = metadata::read(&document, url);
+    let mut body = content::main_text(&document, meta.title.as_deref());
+    // Pages rendered by script often carry their text only in JSON-LD.
+    if let Some(article_body) = article_body
+        && body.chars().count() < 200
+        && article_body.chars().count() > body.chars().count()
+    {
+        body = article_body;
+    }
     Extracted {
         word_count: body.split_whitespace().count(),
         text: body,

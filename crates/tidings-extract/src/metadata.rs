@@ -29,8 +29,9 @@ static BYLINE: LazyLock<Selector> = LazyLock::new(|| {
     )
 });
 
-/// What the page's metadata says (the text is filled in elsewhere).
-pub(crate) fn read(document: &Html, url: Option<&Url>) -> Extracted {
+/// What the page's metadata says (the text is filled in elsewhere), and the
+/// JSON-LD `articleBody` if the page gives one.
+pub(crate) fn read(document: &Html, url: Option<&Url>) -> (Extracted, Option<String>) {
     let ld = json_ld_article(document);
     let meta = |names: &[&str]| meta_content(document, names);
 
@@ -152,7 +153,11 @@ pub(crate) fn read(document: &Html, url: Option<&Url>) -> Extracted {
         .map(|l| l.trim().replace('_', "-").to_ascii_lowercase())
         .filter(|l| !l.is_empty());
 
-    Extracted {
+    let article_body = ld
+        .as_ref()
+        .and_then(|a| string(&a["articleBody"]))
+        .map(|body| decode_entities(&body));
+    let meta = Extracted {
         title,
         authors,
         published,
@@ -162,7 +167,8 @@ pub(crate) fn read(document: &Html, url: Option<&Url>) -> Extracted {
         canonical_url,
         language,
         ..Extracted::default()
-    }
+    };
+    (meta, article_body)
 }
 
 /// The first JSON-LD object typed as an article (found at the top level,
