@@ -74,7 +74,6 @@ const NEGATIVE: &[&str] = &[
     "outbrain",
     "taboola",
     "disqus",
-    "hidden",
 ];
 const POSITIVE: &[&str] = &[
     "article",
@@ -113,23 +112,26 @@ fn class_weight(element: &scraper::node::Element) -> f64 {
     weight
 }
 
-/// An element to leave out with all it contains: an excluded tag, hidden,
-/// or named like page furniture and not like content.
-fn is_furniture(element: &scraper::node::Element) -> bool {
+/// An element to leave out with all it contains because of what it is: an
+/// excluded tag, hidden, or a navigation/aside/footer role.
+fn is_furniture_by_kind(element: &scraper::node::Element) -> bool {
     if is_excluded_tag(element.name()) {
         return true;
     }
     if element.attr("hidden").is_some() || element.attr("aria-hidden") == Some("true") {
         return true;
     }
-    if matches!(
+    matches!(
         element.attr("role"),
         Some("navigation" | "complementary" | "contentinfo")
-    ) {
-        return true;
-    }
-    // Page-wide wrappers carry classes about the whole page ("has-sidebar",
-    // "menu-open"): their names say nothing about the article inside.
+    )
+}
+
+/// Named like page furniture ("share-tools", "related-posts") and not like
+/// content. Page-wide wrappers carry classes about the whole page
+/// ("has-sidebar", "menu-open"): their names say nothing about the article
+/// inside, so they are never furniture by name.
+fn is_furniture_by_name(element: &scraper::node::Element) -> bool {
     if matches!(element.name(), "html" | "body" | "main" | "article") {
         return false;
     }
@@ -188,21 +190,56 @@ fn text_and_links(node: NodeRef<'_, Node>) -> (usize, usize) {
                 let in_link = in_link || e.name() == "a";
                 stack.extend(node.children().map(|c| (c, in_link)));
             }
+            Node::Document | Node::Fragment => {
+                stack.extend(node.children().map(|c| (c, in_link)));
+            }
             _ => {}
         }
     }
     (text, links)
 }
 
-fn inside_furniture(node: NodeRef<'_, Node>) -> bool {
-    node.ancestors().any(|a| match a.value() {
-        Node::Element(e) => is_furniture(e),
+/// Whether `node` sits in page furniture. A container named like furniture
+/// but holding much of the page's text is a layout wrapper with an unlucky
+/// name ("layout-with-sidebar"), not furniture.
+fn inside_furniture(node: NodeRef<'_, Node>, sizes: &mut TextSizes) -> bool {
+    node.ancestors().any(|a| is_furniture(a, sizes))
+}
+
+/// Whether this node is furniture (see [`inside_furniture`]).
+fn is_furniture(node: NodeRef<'_, Node>, sizes: &mut TextSizes) -> bool {
+    match node.value() {
+        Node::Element(e) if is_furniture_by_kind(e) => true,
+        Node::Element(e) if is_furniture_by_name(e) => sizes.text_of(node) * 3 < sizes.page,
         _ => false,
-    })
+    }
+}
+
+/// Text lengths of elements, computed once each, and of the whole page.
+struct TextSizes {
+    page: usize,
+    known: HashMap<NodeId, usize>,
+}
+
+impl TextSizes {
+    fn new(document: &Html) -> Self {
+        Self {
+            page: text_and_links(document.tree.root()).0,
+            known: HashMap::new(),
+        }
+    }
+
+    fn text_of(&mut self, node: NodeRef<'_, Node>) -> usize {
+        *self
+            .known
+            .entry(node.id())
+            .or_insert_with(|| text_and_links(node).0)
+    }
 }
 
 pub(crate) fn main_text(document: &Html, title: Option<&str>) -> String {
     let mut scores: HashMap<NodeId, f64> = HashMap::new();
+    let mut sizes = TextSizes::new(document);
     for node in document.tree.nodes() {
         let Node::Element(element) = node.value() else {
             continue;
@@ -226,7 +263,7 @@ pub(crate) fn main_text(document: &Html, title: Option<&str>) -> String {
             _ => continue,
         };
         let length = text.trim().chars().count();
-        if length < 25 || inside_furniture(node) {
+        if length < 25 || inside_furniture(node, &mut sizes) {
             continue;
         }
         let score =
@@ -279,7 +316,7 @@ pub(crate) fn main_text(document: &Html, title: Option<&str>) -> String {
                 let Node::Element(e) = sibling.value() else {
                     continue;
                 };
-                if is_furniture(e) {
+                if is_furniture(sibling, &mut sizes) {
                     continue;
                 }
                 let score = scores.get(&sibling.id()).copied().unwrap_or(0.0);
@@ -295,7 +332,7 @@ pub(crate) fn main_text(document: &Html, title: Option<&str>) -> String {
 
     let mut out = String::new();
     for node in chosen {
-        render(node, &mut out);
+        render(node, &mut sizes, &mut out);
     }
     let lines: Vec<&str> = out
         .lines()
@@ -312,7 +349,7 @@ pub(crate) fn main_text(document: &Html, title: Option<&str>) -> String {
 }
 
 /// Appends the text of `node`, a line per block, leaving furniture out.
-fn render(node: NodeRef<'_, Node>, out: &mut String) {
+fn render(node: NodeRef<'_, Node>, sizes: &mut TextSizes, out: &mut String) {
     enum Step<'a> {
         Enter(NodeRef<'a, Node>),
         Leave(bool),
@@ -344,7 +381,7 @@ fn render(node: NodeRef<'_, Node>, out: &mut String) {
                     }
                 }
                 Node::Element(e) => {
-                    if is_furniture(e) {
+                    if is_furniture(node, sizes) {
                         continue;
                     }
                     let block = is_block(e.name());
