@@ -237,7 +237,14 @@ impl TextSizes {
     }
 }
 
-pub(crate) fn main_text(document: &Html, title: Option<&str>) -> String {
+/// The article body: as text (a line per block) and as HTML (unsanitized:
+/// the caller cleans it).
+pub(crate) struct MainContent {
+    pub text: String,
+    pub html: String,
+}
+
+pub(crate) fn main_content(document: &Html, title: Option<&str>) -> MainContent {
     let mut scores: HashMap<NodeId, f64> = HashMap::new();
     let mut sizes = TextSizes::new(document);
     for node in document.tree.nodes() {
@@ -300,7 +307,10 @@ pub(crate) fn main_text(document: &Html, title: Option<&str>) -> String {
         })
         .max_by(|a, b| a.1.total_cmp(&b.1));
     let Some((top, top_score)) = best else {
-        return String::new();
+        return MainContent {
+            text: String::new(),
+            html: String::new(),
+        };
     };
 
     // The best container, and those of its siblings that read like more of it.
@@ -331,8 +341,10 @@ pub(crate) fn main_text(document: &Html, title: Option<&str>) -> String {
     }
 
     let mut out = String::new();
-    for node in chosen {
-        render(node, &mut sizes, &mut out);
+    let mut html = String::new();
+    for node in &chosen {
+        render(*node, &mut sizes, &mut out);
+        render_html(*node, &mut sizes, title, &mut html);
     }
     let lines: Vec<&str> = out
         .lines()
@@ -345,7 +357,157 @@ pub(crate) fn main_text(document: &Html, title: Option<&str>) -> String {
             .first()
             .is_some_and(|first| first.eq_ignore_ascii_case(t.trim()))
     }));
-    lines[skip..].join("\n")
+    MainContent {
+        text: lines[skip..].join("\n"),
+        html,
+    }
+}
+
+/// Serializes `node` as HTML, leaving furniture and the headline out and
+/// keeping only the attributes an article needs. Lazy-loaded images get
+/// their real source (`data-src`, `srcset` and kin).
+fn render_html(
+    node: NodeRef<'_, Node>,
+    sizes: &mut TextSizes,
+    title: Option<&str>,
+    out: &mut String,
+) {
+    enum Step<'a> {
+        Enter(NodeRef<'a, Node>),
+        Leave(&'a str),
+    }
+    let mut stack = vec![Step::Enter(node)];
+    while let Some(step) = stack.pop() {
+        match step {
+            Step::Leave(tag) => {
+                out.push_str("</");
+                out.push_str(tag);
+                out.push('>');
+            }
+            Step::Enter(node) => match node.value() {
+                Node::Text(t) => escape_into(t, out),
+                Node::Element(e) => {
+                    if is_furniture(node, sizes) {
+                        continue;
+                    }
+                    let tag = e.name();
+                    if tag == "h1"
+                        && title.is_some_and(|t| {
+                            let text: String = ElementRef::wrap(node)
+                                .map(|r| r.text().collect())
+                                .unwrap_or_default();
+                            text.split_whitespace().collect::<Vec<_>>().join(" ") == t
+                        })
+                    {
+                        continue;
+                    }
+                    out.push('<');
+                    out.push_str(tag);
+                    for (name, value) in kept_attributes(e) {
+                        out.push(' ');
+                        out.push_str(name);
+                        out.push_str("=\"");
+                        escape_into(&value, out);
+                        out.push('"');
+                    }
+                    out.push('>');
+                    if is_void(tag) {
+                        continue;
+                    }
+                    stack.push(Step::Leave(tag));
+                    let children: Vec<_> = node.children().collect();
+                    stack.extend(children.into_iter().rev().map(Step::Enter));
+                }
+                _ => {}
+            },
+        }
+    }
+}
+
+fn is_void(tag: &str) -> bool {
+    matches!(tag, "img" | "br" | "hr" | "wbr" | "source" | "col" | "area")
+}
+
+fn kept_attributes(element: &scraper::node::Element) -> Vec<(&'static str, String)> {
+    let attr = |name: &str| element.attr(name).map(str::to_owned);
+    match element.name() {
+        "a" => attr("href").map(|h| vec![("href", h)]).unwrap_or_default(),
+        "img" => {
+            let mut kept = Vec::new();
+            if let Some(src) = image_source(element) {
+                kept.push(("src", src));
+            }
+            for name in ["alt", "width", "height"] {
+                if let Some(value) = element.attr(name) {
+                    kept.push((name, value.to_owned()));
+                }
+            }
+            kept
+        }
+        "td" | "th" => ["colspan", "rowspan"]
+            .into_iter()
+            .filter_map(|name| element.attr(name).map(|v| (name, v.to_owned())))
+            .collect(),
+        "time" => attr("datetime")
+            .map(|d| vec![("datetime", d)])
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// An image's real source: `src` unless it is a placeholder, else the
+/// lazy-loading attributes, else the largest `srcset` candidate.
+fn image_source(element: &scraper::node::Element) -> Option<String> {
+    let usable = |s: &str| {
+        let s = s.trim();
+        !s.is_empty()
+            && !s.starts_with("data:")
+            && !s.contains("placeholder")
+            && !s.contains("blank.gif")
+            && !s.contains("spacer.gif")
+    };
+    if let Some(src) = element.attr("src").filter(|s| usable(s)) {
+        return Some(src.trim().to_owned());
+    }
+    for name in [
+        "data-src",
+        "data-lazy-src",
+        "data-original",
+        "data-url",
+        "data-hi-res-src",
+    ] {
+        if let Some(src) = element.attr(name).filter(|s| usable(s)) {
+            return Some(src.trim().to_owned());
+        }
+    }
+    let srcset = element
+        .attr("srcset")
+        .or_else(|| element.attr("data-srcset"))?;
+    srcset
+        .split(',')
+        .filter_map(|candidate| {
+            let mut parts = candidate.split_whitespace();
+            let url = parts.next()?;
+            let width: f64 = parts
+                .next()
+                .and_then(|w| w.trim_end_matches(['w', 'x']).parse().ok())
+                .unwrap_or(1.0);
+            usable(url).then(|| (width, url.to_owned()))
+        })
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, url)| url)
+}
+
+fn escape_into(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
 }
 
 /// Appends the text of `node`, a line per block, leaving furniture out.
@@ -417,7 +579,7 @@ mod tests {
           <footer><p>Copyright 2026 Example News, all rights reserved, every single one of them.</p></footer>
         </body></html>"##;
         let document = Html::parse_document(html);
-        let text = main_text(&document, Some("Storm hits the coast"));
+        let text = main_content(&document, Some("Storm hits the coast")).text;
         assert!(text.starts_with("The storm reached the coast"), "{text}");
         assert!(text.contains("could rise further by Tuesday."), "{text}");
         for absent in [
@@ -433,6 +595,39 @@ mod tests {
     }
 
     #[test]
+    fn html_keeps_structure_links_and_lazy_images() {
+        let html = r#"<body><article class="post-body">
+            <h1>Headline</h1>
+            <p class="lede" style="color:red">First paragraph, with a <a href="/related" class="x">related story</a> inside it, long enough.</p>
+            <figure><img src="data:image/gif;base64,R0lGOD" data-src="/img/a.jpg" alt="A"><figcaption>Caption</figcaption></figure>
+            <p>Second paragraph, also long enough to count as prose, with commas, and more.</p>
+            <img srcset="/s.jpg 300w, /l.jpg 1200w" alt="B">
+            <div class="share"><a href="https://twitter.com/x">Tweet</a></div>
+        </article></body>"#;
+        let document = Html::parse_document(html);
+        let content = main_content(&document, Some("Headline"));
+        let html = content.html;
+        assert!(
+            html.contains(r#"<a href="/related">related story</a>"#),
+            "{html}"
+        );
+        assert!(html.contains(r#"<img src="/img/a.jpg" alt="A">"#), "{html}");
+        assert!(html.contains(r#"<img src="/l.jpg" alt="B">"#), "{html}");
+        assert!(
+            !html.contains("Headline") && !html.contains("Tweet"),
+            "{html}"
+        );
+        assert!(
+            !html.contains("style=") && !html.contains("class="),
+            "{html}"
+        );
+        assert!(
+            !html.contains("Caption"),
+            "captions are furniture for now: {html}"
+        );
+    }
+
+    #[test]
     fn deep_nesting_does_not_overflow() {
         let html = format!(
             "<body>{}<p>text, text, text, text, text, text.</p>{}</body>",
@@ -440,6 +635,6 @@ mod tests {
             "</div>".repeat(5_000)
         );
         let document = Html::parse_document(&html);
-        let _ = main_text(&document, None);
+        let _ = main_content(&document, None);
     }
 }

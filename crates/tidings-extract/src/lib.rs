@@ -11,6 +11,7 @@
 mod content;
 mod decode;
 mod metadata;
+mod sanitize;
 
 use chrono::{DateTime, Utc};
 use scraper::Html;
@@ -30,6 +31,9 @@ pub struct Extracted {
     pub language: Option<String>,
     /// The article's text, one block (paragraph, heading, list item) a line.
     pub text: String,
+    /// The article's body as sanitized HTML: paragraphs, headings, lists,
+    /// quotes, tables, figures and in-body links, with absolute URLs.
+    pub html: String,
     pub word_count: usize,
 }
 
@@ -39,17 +43,24 @@ pub fn extract(html: &[u8], url: Option<&Url>) -> Extracted {
     let text = decode::to_utf8(html);
     let document = Html::parse_document(&text);
     let (meta, article_body) = metadata::read(&document, url);
-    let mut body = content::main_text(&document, meta.title.as_deref());
+    let content::MainContent { mut text, mut html } =
+        content::main_content(&document, meta.title.as_deref());
     // Pages rendered by script often carry their text only in JSON-LD.
     if let Some(article_body) = article_body
-        && body.chars().count() < 200
-        && article_body.chars().count() > body.chars().count()
+        && text.chars().count() < 200
+        && article_body.chars().count() > text.chars().count()
     {
-        body = article_body;
+        html = article_body
+            .split('\n')
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| format!("<p>{}</p>", sanitize::escape(p.trim())))
+            .collect();
+        text = article_body;
     }
     Extracted {
-        word_count: body.split_whitespace().count(),
-        text: body,
+        word_count: text.split_whitespace().count(),
+        text,
+        html: sanitize::clean(&html, url),
         ..meta
     }
 }
