@@ -2,6 +2,7 @@
 //! expressed over the store, the fetcher and the pure stages.
 
 mod error;
+mod extraction;
 mod feeds;
 mod ingest;
 mod reading;
@@ -16,6 +17,7 @@ use tidings_fetch::{FetchOptions, Fetcher};
 use tidings_store::{Store, StoreOptions};
 
 pub use error::AppError;
+pub use extraction::ExtractSummary;
 pub use feeds::{Followed, ImportReport};
 pub use ingest::{FeedReport, FetchObserver, FetchSummary, PollResult};
 pub use websub::PushReport;

@@ -16,7 +16,11 @@ const WIND_DOWN: Duration = Duration::from_secs(20);
 pub async fn run_worker(app: App, tick: Duration, cancel: CancellationToken) {
     tracing::info!(tick_secs = tick.as_secs(), "feed worker started");
     while !cancel.is_cancelled() {
-        let pass = app.fetch_due_until(false, &(), &cancel);
+        let pass = async {
+            let polled = app.fetch_due_until(false, &(), &cancel).await?;
+            let extracted = app.extract_pending(&cancel).await?;
+            Ok::<_, crate::AppError>((polled, extracted))
+        };
         tokio::pin!(pass);
         let result = tokio::select! {
             result = &mut pass => Some(result),
@@ -26,15 +30,26 @@ pub async fn run_worker(app: App, tick: Duration, cancel: CancellationToken) {
             }
         };
         match result {
-            Some(Ok(summary)) if summary.feeds > 0 => tracing::info!(
-                feeds = summary.feeds,
-                new_articles = summary.new_articles,
-                new_appearances = summary.new_appearances,
-                not_modified = summary.not_modified,
-                failed = summary.failed,
-                "polled due feeds"
-            ),
-            Some(Ok(_)) => {}
+            Some(Ok((polled, extracted))) => {
+                if polled.feeds > 0 {
+                    tracing::info!(
+                        feeds = polled.feeds,
+                        new_articles = polled.new_articles,
+                        new_appearances = polled.new_appearances,
+                        not_modified = polled.not_modified,
+                        failed = polled.failed,
+                        "polled due feeds"
+                    );
+                }
+                if extracted.pages > 0 {
+                    tracing::info!(
+                        pages = extracted.pages,
+                        extracted = extracted.extracted,
+                        failed = extracted.failed,
+                        "extracted articles from their pages"
+                    );
+                }
+            }
             Some(Err(error)) => tracing::error!(%error, "polling pass failed"),
             None => {
                 tracing::warn!("stopped with feeds in flight; their claims expire on their own")

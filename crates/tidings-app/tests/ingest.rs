@@ -26,6 +26,7 @@ tidings_store::on_both_databases!(
     two_workers_never_fetch_a_feed_twice,
     a_stopped_workers_leases_are_taken_over,
     a_stopping_worker_claims_nothing_new,
+    teasers_get_their_full_article_from_the_page,
 );
 
 /// Requests the publisher received, by path.
@@ -65,6 +66,26 @@ async fn publisher() -> (String, Hits) {
                 axum::response::Html(
                     r#"<html><head><link rel="alternate" type="application/rss+xml" href="/feed.xml"></head></html>"#,
                 )
+            }),
+        )
+        .route(
+            "/teaser.xml",
+            get(|| async { rss("Teasers", &[("t1", "/story/full"), ("t2", "/story/missing")]) }),
+        )
+        .route(
+            "/story/full",
+            get(|| async {
+                let paragraph = "The council voted on Tuesday to rebuild the harbour wall, \
+                    after a winter of storms left it cracked, and engineers said the work would \
+                    take two years, cost more than planned, and close the north quay.";
+                axum::response::Html(format!(
+                    r#"<html><head><title>Harbour wall | Gazette</title>
+                    <meta property="og:image" content="/img/wall.jpg"></head><body>
+                    <nav><a href="/">Home</a></nav>
+                    <article><h1>Harbour wall to be rebuilt</h1>
+                    <p>{paragraph}</p><p>{paragraph}</p><p>{paragraph}</p></article>
+                    <footer>Copyright</footer></body></html>"#
+                ))
             }),
         )
         .route("/robots.txt", get(|| async { "User-agent: *\nDisallow: /private/\n" }))
@@ -444,4 +465,39 @@ async fn a_stopping_worker_claims_nothing_new(db: &TestDatabase) {
         .await
         .unwrap();
     assert_eq!(claimable.len(), 3, "nothing was left claimed");
+}
+
+async fn teasers_get_their_full_article_from_the_page(db: &TestDatabase) {
+    let (base, _) = publisher().await;
+    let app = app(db, true, Arc::new(SystemClock));
+    app.follow_url(&format!("{base}/teaser.xml")).await.unwrap();
+    app.fetch_due(false, &()).await.unwrap();
+    let stop = tokio_util::sync::CancellationToken::new();
+    let summary = app.extract_pending(&stop).await.unwrap();
+    assert_eq!(
+        (summary.pages, summary.extracted, summary.failed),
+        (2, 1, 1),
+        "{summary:?}"
+    );
+    let cards = db.store().latest_articles(10).await.unwrap();
+    let mut states = Vec::new();
+    for card in cards {
+        let article = db.store().article(card.id).await.unwrap();
+        states.push((article.url.clone().unwrap(), article.extraction));
+        if article.url.as_deref().unwrap().ends_with("/story/full") {
+            let body = article.body_html.unwrap();
+            assert!(body.contains("<p>The council voted on Tuesday"), "{body}");
+            assert!(
+                !body.contains("Home") && !body.contains("Copyright"),
+                "{body}"
+            );
+            assert_eq!(article.lead_image, Some(format!("{base}/img/wall.jpg")));
+        } else {
+            let error = article.extraction_error.unwrap();
+            assert!(error.contains("404"), "{error}");
+        }
+    }
+    assert_eq!(states.len(), 2, "{states:?}");
+    // Nothing is left to do.
+    assert_eq!(app.extract_pending(&stop).await.unwrap().pages, 0);
 }

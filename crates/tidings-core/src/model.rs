@@ -177,6 +177,19 @@ pub struct FeedEntry {
 }
 
 impl FeedEntry {
+    /// Whether the feed carries only a teaser, so the page should be
+    /// fetched for the full article: under 500 characters of text in the
+    /// content (or, without content, the summary).
+    pub fn needs_extraction(&self) -> bool {
+        const FULL_TEXT: usize = 500;
+        self.url.is_some()
+            && self
+                .content
+                .as_deref()
+                .or(self.summary.as_deref())
+                .is_none_or(|html| visible_chars(html) < FULL_TEXT)
+    }
+
     /// When the article should be sorted: its published date unless that is
     /// missing or in the future (seen when publishers mislabel time zones), in
     /// which case when we first saw it. An old article never sorts as new.
@@ -196,6 +209,69 @@ pub struct InsertReport {
     /// Entries that are a known article seen through another feed (or under
     /// another GUID): one more appearance, not another article.
     pub new_appearances: u64,
+}
+
+/// Characters of `html` outside its tags: a cheap measure of how much text
+/// it holds.
+fn visible_chars(html: &str) -> usize {
+    let mut in_tag = false;
+    html.chars()
+        .filter(|c| match c {
+            '<' => {
+                in_tag = true;
+                false
+            }
+            '>' => {
+                in_tag = false;
+                false
+            }
+            c => !in_tag && !c.is_whitespace(),
+        })
+        .count()
+}
+
+/// Where fetching an article's page for its full text stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExtractionState {
+    /// The feed carried a teaser; the page is still to be fetched.
+    Pending,
+    /// The page's article is stored.
+    Done,
+    /// Fetching or extracting failed; the feed's text is shown.
+    Failed,
+}
+
+impl ExtractionState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Done => "done",
+            Self::Failed => "failed",
+        }
+    }
+}
+
+impl FromStr for ExtractionState {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "pending" => Ok(Self::Pending),
+            "done" => Ok(Self::Done),
+            "failed" => Ok(Self::Failed),
+            other => Err(format!("unknown extraction state {other:?}")),
+        }
+    }
+}
+
+/// The article a page gave.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExtractedBody {
+    /// Sanitized HTML.
+    pub html: String,
+    pub text: String,
+    pub lead_image: Option<String>,
+    pub word_count: i32,
 }
 
 /// An article with everything its page shows.
@@ -218,6 +294,13 @@ pub struct Article {
     pub fetched_at: DateTime<Utc>,
     /// The instant the article is listed and sorted by.
     pub sort_at: DateTime<Utc>,
+    /// Where fetching its page for the full text stands (`None`: the feed
+    /// carried the full text).
+    pub extraction: Option<ExtractionState>,
+    pub extraction_error: Option<String>,
+    /// The full article extracted from its page, sanitized.
+    pub body_html: Option<String>,
+    pub lead_image: Option<String>,
 }
 
 /// An article as a list shows it.
@@ -271,6 +354,21 @@ mod tests {
         sub.lease_until = Some(t + TimeDelta::minutes(10));
         assert!(!sub.needs_request(hub, topic, t + TimeDelta::minutes(4)));
         assert!(sub.needs_request(hub, topic, t + TimeDelta::minutes(5)));
+    }
+
+    #[test]
+    fn teasers_need_extraction_full_texts_do_not() {
+        let mut entry = FeedEntry {
+            url: Some("https://a.example/1".into()),
+            summary: Some("<p>A short <b>teaser</b>.</p>".into()),
+            ..FeedEntry::default()
+        };
+        assert!(entry.needs_extraction());
+        entry.content = Some(format!("<p>{}</p>", "word ".repeat(200)));
+        assert!(!entry.needs_extraction());
+        entry.url = None;
+        entry.content = None;
+        assert!(!entry.needs_extraction(), "nothing to fetch without a URL");
     }
 
     #[test]

@@ -187,6 +187,22 @@ impl Fetcher {
     /// GETs `url`, conditionally when `validators` has any, reading at most
     /// `max_body_bytes`.
     pub async fn get(&self, url: &str, validators: &Validators) -> Result<Fetched, FetchError> {
+        self.fetch(url, validators, None).await
+    }
+
+    /// GETs an article's page (asking for HTML), following the same rules
+    /// as feeds: robots.txt, per-host limits, the guard, the size cap.
+    pub async fn get_page(&self, url: &str) -> Result<Fetched, FetchError> {
+        const HTML: &str = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5";
+        self.fetch(url, &Validators::default(), Some(HTML)).await
+    }
+
+    async fn fetch(
+        &self,
+        url: &str,
+        validators: &Validators,
+        accept: Option<&'static str>,
+    ) -> Result<Fetched, FetchError> {
         let parsed = self.check(url)?;
         let host = parsed.host_str().unwrap_or_default().to_owned();
         let crawl_delay = if self.options.respect_robots {
@@ -197,6 +213,9 @@ impl Fetcher {
         let _slot = self.hosts.enter(&host, crawl_delay).await;
 
         let mut request = self.client.get(parsed);
+        if let Some(accept) = accept {
+            request = request.header(header::ACCEPT, accept);
+        }
         if let Some(etag) = &validators.etag {
             request = request.header(header::IF_NONE_MATCH, etag);
         }

@@ -2,11 +2,12 @@
 
 use chrono::{DateTime, Utc};
 use tidings_core::{
-    Article, ArticleCard, ArticleId, Feed, FeedEntry, FeedId, InsertReport, SourceId,
+    Article, ArticleCard, ArticleId, ExtractedBody, ExtractionState, Feed, FeedEntry, FeedId,
+    InsertReport, SourceId,
 };
 
-use crate::db::{on_reader, on_writer};
-use crate::{Result, Store, StoreError};
+use crate::db::{Db, on_reader, on_writer};
+use crate::{Result, Store, StoreError, one_row};
 
 #[derive(sqlx::FromRow)]
 struct ArticleRow {
@@ -24,6 +25,10 @@ struct ArticleRow {
     published_at: Option<DateTime<Utc>>,
     fetched_at: DateTime<Utc>,
     sort_at: DateTime<Utc>,
+    extraction_state: Option<String>,
+    extraction_error: Option<String>,
+    body_html: Option<String>,
+    lead_image: Option<String>,
 }
 
 impl From<ArticleRow> for Article {
@@ -43,6 +48,10 @@ impl From<ArticleRow> for Article {
             published_at: row.published_at,
             fetched_at: row.fetched_at,
             sort_at: row.sort_at,
+            extraction: row.extraction_state.and_then(|s| s.parse().ok()),
+            extraction_error: row.extraction_error,
+            body_html: row.body_html,
+            lead_image: row.lead_image,
         }
     }
 }
@@ -88,8 +97,8 @@ impl Store {
         // concurrent insert by another node) both mean "already there".
         const INSERT: &str = "INSERT INTO articles (id, feed_id, source_id, guid, url, url_key,
                 content_hash, title, author, summary, content, language, published_at,
-                fetched_at, sort_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                fetched_at, sort_at, extraction_state)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
             ON CONFLICT DO NOTHING
             RETURNING id";
         const BY_FIRST_APPEARANCE: &str =
@@ -137,6 +146,11 @@ impl Store {
                         .bind(entry.published_at)
                         .bind(now)
                         .bind(entry.sort_time(now))
+                        .bind(
+                            entry
+                                .needs_extraction()
+                                .then_some(ExtractionState::Pending.as_str()),
+                        )
                         .fetch_optional(&mut *tx)
                         .await?;
                     created = article.is_some();
@@ -192,6 +206,79 @@ impl Store {
         Ok(count)
     }
 
+    /// Leases up to `limit` articles whose page is still to be extracted,
+    /// oldest first, until `lease_until`; returns their ids and URLs.
+    pub async fn claim_pending_extractions(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<(ArticleId, String)>> {
+        let lock = match &self.db {
+            Db::Postgres(_) => "FOR UPDATE SKIP LOCKED",
+            Db::Sqlite { .. } => "",
+        };
+        let sql = format!(
+            "UPDATE articles SET extraction_lease_until = $2
+             WHERE id IN (
+                 SELECT id FROM articles
+                 WHERE extraction_state = 'pending' AND url IS NOT NULL
+                   AND (extraction_lease_until IS NULL OR extraction_lease_until <= $1)
+                 ORDER BY id
+                 LIMIT $3
+                 {lock}
+             )
+             RETURNING id, url"
+        );
+        let rows: Vec<(i64, String)> = on_writer!(&self.db, |pool| {
+            sqlx::query_as(&sql)
+                .bind(now)
+                .bind(lease_until)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+        });
+        let mut claimed: Vec<_> = rows
+            .into_iter()
+            .map(|(id, url)| (ArticleId(id), url))
+            .collect();
+        claimed.sort();
+        Ok(claimed)
+    }
+
+    /// Records an extraction: the body when it worked, why not when it did
+    /// not. Releases the lease either way.
+    pub async fn record_extraction(
+        &self,
+        id: ArticleId,
+        result: &std::result::Result<ExtractedBody, String>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        const SQL: &str = "UPDATE articles SET extraction_state = $2, extraction_error = $3,
+                body_html = $4, body_text = $5, lead_image = $6, word_count = $7,
+                extracted_at = $8, extraction_lease_until = NULL
+            WHERE id = $1";
+        let (state, error, body) = match result {
+            Ok(body) => (ExtractionState::Done, None, Some(body)),
+            Err(error) => (ExtractionState::Failed, Some(error.as_str()), None),
+        };
+        let done = on_writer!(&self.db, |pool| {
+            sqlx::query(SQL)
+                .bind(id.0)
+                .bind(state.as_str())
+                .bind(error)
+                .bind(body.map(|b| b.html.as_str()))
+                .bind(body.map(|b| b.text.as_str()))
+                .bind(body.and_then(|b| b.lead_image.as_deref()))
+                .bind(body.map(|b| b.word_count))
+                .bind(now)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        one_row(done)
+    }
+
     /// The newest articles first.
     pub async fn latest_articles(&self, limit: i64) -> Result<Vec<ArticleCard>> {
         const SQL: &str =
@@ -211,7 +298,8 @@ impl Store {
     pub async fn article(&self, id: ArticleId) -> Result<Article> {
         const SQL: &str = "SELECT a.id, a.feed_id, a.source_id, s.name AS source_name, a.guid,
                 a.url, a.title, a.author, a.summary, a.content, a.language,
-                a.published_at, a.fetched_at, a.sort_at
+                a.published_at, a.fetched_at, a.sort_at, a.extraction_state,
+                a.extraction_error, a.body_html, a.lead_image
             FROM articles a JOIN sources s ON s.id = a.source_id
             WHERE a.id = $1";
         let row = on_reader!(&self.db, |pool| {

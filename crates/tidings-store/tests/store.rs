@@ -3,7 +3,8 @@
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use tidings_core::{
-    ArticleId, Feed, FeedEntry, FeedId, FeedOutcome, IdGenerator, InsertReport, NewFeed, SourceId,
+    ArticleId, ExtractedBody, ExtractionState, Feed, FeedEntry, FeedId, FeedOutcome, IdGenerator,
+    InsertReport, NewFeed, SourceId,
 };
 use tidings_store::testing::{self, TestDatabase};
 use tidings_store::{FetchFailure, FetchSuccess, Store, StoreError};
@@ -16,6 +17,7 @@ tidings_store::on_both_databases!(
     one_article_seen_through_two_feeds_is_one_article,
     entries_without_url_are_kept_apart,
     operator_interval_and_resume,
+    teasers_are_queued_for_extraction,
     articles_read_back_exactly,
     latest_articles_sort_newest_first,
     due_feeds_are_leased_to_one_worker,
@@ -504,4 +506,76 @@ async fn both_schemas_have_the_same_tables_and_columns() {
 async fn unsupported_urls_are_refused() {
     let result = Store::connect("mysql://localhost/x", &Default::default()).await;
     assert!(matches!(result, Err(StoreError::UnsupportedUrl(_))));
+}
+
+async fn teasers_are_queued_for_extraction(db: &TestDatabase) {
+    let store = db.store();
+    let fixture = Fixture::new();
+    let feed = fixture.feed(store, "https://news.example/rss").await;
+    let mut teaser = entry("teaser", "Teaser", None);
+    teaser.content = None;
+    teaser.summary = Some("<p>Just a line.</p>".into());
+    let mut failing = entry("failing", "Failing", None);
+    failing.content = None;
+    let mut full = entry("full", "Full", None);
+    full.content = Some(format!("<p>{}</p>", "word ".repeat(200)));
+    fixture
+        .insert(store, &feed, &[teaser, failing, full], t0())
+        .await;
+
+    let lease = t0() + TimeDelta::minutes(5);
+    let claimed = store
+        .claim_pending_extractions(t0(), lease, 10)
+        .await
+        .unwrap();
+    assert_eq!(claimed.len(), 2, "the full-text entry needs no page");
+    assert!(
+        claimed
+            .iter()
+            .all(|(_, url)| url.starts_with("https://news.example/"))
+    );
+    assert!(
+        store
+            .claim_pending_extractions(t0(), lease, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let body = ExtractedBody {
+        html: "<p>The whole story.</p>".into(),
+        text: "The whole story.".into(),
+        lead_image: Some("https://news.example/i.jpg".into()),
+        word_count: 3,
+    };
+    let (done_id, failed_id) = (claimed[0].0, claimed[1].0);
+    store
+        .record_extraction(done_id, &Ok(body), t0())
+        .await
+        .unwrap();
+    store
+        .record_extraction(failed_id, &Err("HTTP 404 Not Found".into()), t0())
+        .await
+        .unwrap();
+    let done = store.article(done_id).await.unwrap();
+    assert_eq!(done.extraction, Some(ExtractionState::Done));
+    assert_eq!(done.body_html.as_deref(), Some("<p>The whole story.</p>"));
+    assert_eq!(
+        done.lead_image.as_deref(),
+        Some("https://news.example/i.jpg")
+    );
+    let failed = store.article(failed_id).await.unwrap();
+    assert_eq!(failed.extraction, Some(ExtractionState::Failed));
+    assert_eq!(
+        failed.extraction_error.as_deref(),
+        Some("HTTP 404 Not Found")
+    );
+    let after = t0() + TimeDelta::hours(1);
+    assert!(
+        store
+            .claim_pending_extractions(after, after + TimeDelta::minutes(5), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

@@ -55,9 +55,12 @@ pub struct ArticleView {
 
 impl ArticleView {
     pub fn new(article: &Article, now: DateTime<Utc>) -> Self {
+        // The full article from its page when it was extracted, else what
+        // the feed carried.
         let body = article
-            .content
+            .body_html
             .as_deref()
+            .or(article.content.as_deref())
             .or(article.summary.as_deref())
             .unwrap_or_default();
         Self {

@@ -10,8 +10,9 @@ use crate::config::Settings;
 
 #[derive(Debug, Args)]
 pub struct FetchArgs {
-    /// Poll every due feed once, print a summary and exit (non-zero only on
-    /// a fatal error, such as an unreachable database). Without it, poll
+    /// Poll every due feed once, fetch the pages of new teaser-only
+    /// articles for their full text, print a summary and exit (non-zero
+    /// only on a fatal error, such as an unreachable database). Without it, poll
     /// continuously like `serve` does, without the web site.
     #[arg(long)]
     once: bool,
@@ -34,6 +35,7 @@ pub async fn run(app: App, settings: &Settings, args: FetchArgs) -> anyhow::Resu
     let progress = Progress::new();
     let summary = app.fetch_due(args.all, &progress).await?;
     progress.bar.finish_and_clear();
+    let extracted = app.extract_pending(&CancellationToken::new()).await?;
     println!(
         "polled {} feeds: {} fetched, {} not modified, {} failed; {} new articles, {} seen again in other feeds",
         summary.feeds,
@@ -43,6 +45,12 @@ pub async fn run(app: App, settings: &Settings, args: FetchArgs) -> anyhow::Resu
         summary.new_articles,
         summary.new_appearances
     );
+    if extracted.pages > 0 {
+        println!(
+            "fetched {} article pages for full text: {} extracted, {} failed",
+            extracted.pages, extracted.extracted, extracted.failed
+        );
+    }
     Ok(())
 }
 
