@@ -13,7 +13,9 @@ use scraper::{ElementRef, Html, Node};
 fn is_excluded_tag(tag: &str) -> bool {
     matches!(
         tag,
-        "script"
+        "head"
+            | "title"
+            | "script"
             | "style"
             | "noscript"
             | "template"

@@ -36,6 +36,9 @@ enum Command {
     Feeds(commands::feeds::FeedsCommand),
     /// Poll due feeds and store new articles.
     Fetch(commands::fetch::FetchArgs),
+    /// Extract the article from a saved page (prints JSON; needs no
+    /// database), or from every page of a folder (JSON lines).
+    Extract(commands::extract::ExtractArgs),
     /// Measure throughput (prints figures; needs no database).
     #[command(subcommand)]
     Bench(commands::bench::BenchCommand),
@@ -61,8 +64,10 @@ fn main() -> std::process::ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
-    if let Command::Bench(command) = cli.command {
-        return commands::bench::run(command);
+    match cli.command {
+        Command::Bench(command) => return commands::bench::run(command),
+        Command::Extract(args) => return commands::extract::run(args),
+        _ => {}
     }
     let settings = Settings::resolve(&cli.global)?;
     settings.prepare_data_dir()?;
@@ -78,7 +83,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Feeds(command) => commands::feeds::run(&app, command).await,
         Command::Fetch(args) => commands::fetch::run(app.clone(), &settings, args).await,
-        Command::Bench(_) => unreachable!("handled before opening the database"),
+        Command::Bench(_) | Command::Extract(_) => {
+            unreachable!("handled before opening the database")
+        }
     };
     app.close().await;
     result
@@ -144,7 +151,7 @@ fn init_tracing() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("TIDINGS_LOG")
         .or_else(|_| EnvFilter::try_from_default_env())
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn,html5ever=error"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

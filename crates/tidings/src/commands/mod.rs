@@ -1,4 +1,5 @@
 pub mod bench;
+pub mod extract;
 pub mod feeds;
 pub mod fetch;
 pub mod serve;
