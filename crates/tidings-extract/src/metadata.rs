@@ -23,10 +23,22 @@ static H1: LazyLock<Selector> = LazyLock::new(|| selector("h1"));
 static CANONICAL: LazyLock<Selector> = LazyLock::new(|| selector(r#"link[rel="canonical"][href]"#));
 static HTML: LazyLock<Selector> = LazyLock::new(|| selector("html[lang]"));
 static TIME: LazyLock<Selector> = LazyLock::new(|| selector("time[datetime]"));
-static BYLINE: LazyLock<Selector> = LazyLock::new(|| {
-    selector(
-        r#"[rel="author"], [itemprop="author"] [itemprop="name"], [itemprop="author"], .byline-name, .author-name, .byline a, .author a"#,
-    )
+/// Where pages show their byline, most specific first.
+static BYLINES: LazyLock<Vec<Selector>> = LazyLock::new(|| {
+    [
+        r#"[itemprop="author"] [itemprop="name"]"#,
+        r#"[itemprop="author"]"#,
+        r#"[rel="author"]"#,
+        r#"a[href*="/author/"]"#,
+        r#"a[href*="/authors/"]"#,
+        r#"[class*="author-name"], [class*="authorName"], [class*="author__name"]"#,
+        r#"[class*="byline"] a, [class*="Byline"] a"#,
+        r#"[class*="byline"], [class*="Byline"]"#,
+        r#"[class*="author"] a"#,
+    ]
+    .into_iter()
+    .map(selector)
+    .collect()
 });
 
 /// What the page's metadata says (the text is filled in elsewhere), and the
@@ -72,17 +84,16 @@ pub(crate) fn read(document: &Html, url: Option<&Url>) -> (Extracted, Option<Str
         .unwrap_or_default();
     }
     if authors.is_empty() {
-        authors = document
-            .select(&BYLINE)
-            .map(|e| collapse(&e.text().collect::<String>()))
-            .map(|a| {
-                a.trim_start_matches("By ")
-                    .trim_start_matches("by ")
-                    .to_owned()
+        authors = BYLINES
+            .iter()
+            .find_map(|byline| {
+                document
+                    .select(byline)
+                    .map(|e| byline_text(&e.text().collect::<String>()))
+                    .find(|a| looks_like_a_name(a))
             })
-            .filter(|a| !a.is_empty() && a.len() < 80)
-            .take(1)
-            .collect();
+            .map(|a| split_authors(&a))
+            .unwrap_or_default();
     }
 
     let date_of = |ld_key: &str, names: &[&str]| {
@@ -112,7 +123,8 @@ pub(crate) fn read(document: &Html, url: Option<&Url>) -> (Extracted, Option<Str
         document
             .select(&TIME)
             .find_map(|t| t.value().attr("datetime").and_then(parse_date))
-    });
+    })
+    .or_else(|| date_in_scripts(document, PUBLISHED_KEYS));
     let modified = date_of(
         "dateModified",
         &[
@@ -121,7 +133,10 @@ pub(crate) fn read(document: &Html, url: Option<&Url>) -> (Extracted, Option<Str
             "datemodified",
             "dcterms.modified",
         ],
-    );
+    )
+    .or_else(|| date_in_scripts(document, MODIFIED_KEYS));
+    // A page that only says when it was updated was at least published then.
+    let published = published.or(modified);
 
     let lead_image = ld
         .as_ref()
@@ -228,6 +243,46 @@ fn json_ld_article(document: &Html) -> Option<Value> {
     best.map(|(_, v)| v)
 }
 
+/// Keys under which single-page apps keep dates in their page state
+/// (`__NEXT_DATA__`, CMS payloads), in order of trust.
+const PUBLISHED_KEYS: &[&str] = &[
+    "datePublished",
+    "publishedAt",
+    "published_at",
+    "publishDate",
+    "publish_date",
+    "first_publication_date",
+    "firstPublishedAt",
+    "createdAt",
+];
+const MODIFIED_KEYS: &[&str] = &[
+    "dateModified",
+    "updatedAt",
+    "updated_at",
+    "last_publication_date",
+];
+
+static SCRIPTS: LazyLock<Selector> = LazyLock::new(|| selector("script"));
+
+/// The first date found under one of `keys` (`"key": "date"`) in the
+/// page's scripts.
+fn date_in_scripts(document: &Html, keys: &[&str]) -> Option<DateTime<Utc>> {
+    let scripts: Vec<String> = document
+        .select(&SCRIPTS)
+        .map(|s| s.text().collect::<String>())
+        .filter(|s| s.contains('"'))
+        .collect();
+    keys.iter().find_map(|key| {
+        let needle = format!("\"{key}\"");
+        scripts.iter().find_map(|script| {
+            let at = script.find(&needle)? + needle.len();
+            let rest = script[at..].trim_start().strip_prefix(':')?.trim_start();
+            let value = rest.strip_prefix('"')?;
+            parse_date(&value[..value.find('"')?])
+        })
+    })
+}
+
 fn string(value: &Value) -> Option<String> {
     match value {
         Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
@@ -270,6 +325,37 @@ fn image(value: &Value) -> Option<String> {
         Value::Object(_) => string(&value["url"]).or_else(|| string(&value["contentUrl"])),
         _ => None,
     }
+}
+
+/// "By Ann Writer" / "Written by Ann Writer" → "Ann Writer".
+fn byline_text(raw: &str) -> String {
+    let text = collapse(raw);
+    let lower = text.to_lowercase();
+    for prefix in ["written by ", "posted by ", "reviewed by ", "by "] {
+        if lower.starts_with(prefix) && text.is_char_boundary(prefix.len()) {
+            return text[prefix.len()..].trim().to_owned();
+        }
+    }
+    text
+}
+
+/// A byline's text, not a date, a link label or a paragraph.
+fn looks_like_a_name(text: &str) -> bool {
+    let words = text.split_whitespace().count();
+    (1..=8).contains(&words)
+        && text.len() <= 80
+        && text.chars().next().is_some_and(char::is_alphabetic)
+        && !text.chars().any(|c| c.is_ascii_digit())
+        && ![
+            "view all",
+            "posts by",
+            "more from",
+            "author",
+            "about",
+            "authors",
+        ]
+        .iter()
+        .any(|w| text.eq_ignore_ascii_case(w))
 }
 
 fn split_authors(text: &str) -> Vec<String> {

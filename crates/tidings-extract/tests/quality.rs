@@ -116,8 +116,8 @@ fn benchmark_quality() {
         (&scrapinghub, "f1", 0.94),
         (&wcxb, "f1", 0.86),
         (&wcxb, "title", 0.84),
-        (&wcxb, "author", 0.64),
-        (&wcxb, "date", 0.62),
+        (&wcxb, "author", 0.76),
+        (&wcxb, "date", 0.64),
     ];
     for (figures, name, floor) in floors {
         let value = figure(figures, name);
