@@ -100,23 +100,16 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
     let segments = ip.segments();
     // NAT64 (64:ff9b::/96) and 6to4 (2002::/16) carry an IPv4 address
     // that is what really gets reached.
+    let embedded = |high: u16, low: u16| {
+        let [a, b] = high.to_be_bytes();
+        let [c, d] = low.to_be_bytes();
+        Ipv4Addr::new(a, b, c, d)
+    };
     if segments[0] == 0x64 && segments[1] == 0xff9b && segments[2..6] == [0, 0, 0, 0] {
-        let v4 = Ipv4Addr::new(
-            (segments[6] >> 8) as u8,
-            segments[6] as u8,
-            (segments[7] >> 8) as u8,
-            segments[7] as u8,
-        );
-        return is_public_v4(v4);
+        return is_public_v4(embedded(segments[6], segments[7]));
     }
     if segments[0] == 0x2002 {
-        let v4 = Ipv4Addr::new(
-            (segments[1] >> 8) as u8,
-            segments[1] as u8,
-            (segments[2] >> 8) as u8,
-            segments[2] as u8,
-        );
-        return is_public_v4(v4);
+        return is_public_v4(embedded(segments[1], segments[2]));
     }
     !(ip.is_unspecified()
         || ip.is_loopback()
