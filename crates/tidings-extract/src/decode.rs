@@ -23,6 +23,74 @@ pub(crate) fn to_utf8(html: &[u8]) -> Cow<'_, str> {
     }
 }
 
+/// Elements never closed, so not counted as nesting.
+fn is_void(name: &str) -> bool {
+    matches!(
+        name,
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "link"
+            | "meta"
+            | "source"
+            | "track"
+            | "wbr"
+            | "p"
+            | "li"
+            | "option"
+            | "td"
+            | "tr"
+            | "th"
+    )
+}
+
+/// Cuts the page where its elements nest deeper than `max`. The HTML parser
+/// checks scopes against the stack of open elements, which makes absurdly
+/// deep pages (hostile or broken) cost quadratic time; no article nests a
+/// thousand deep. Elements whose end tags are optional are not counted.
+pub(crate) fn limit_depth(html: &str, max: usize) -> &str {
+    let bytes = html.as_bytes();
+    let mut depth = 0usize;
+    let mut at = 0;
+    while let Some(offset) = memchr::memchr(b'<', &bytes[at..]) {
+        let start = at + offset;
+        let rest = &bytes[start + 1..];
+        let closing = rest.first() == Some(&b'/');
+        let name_start = usize::from(closing);
+        let name_len = rest[name_start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        at = start + 1;
+        if name_len == 0 {
+            continue;
+        }
+        let name =
+            html[start + 1 + name_start..start + 1 + name_start + name_len].to_ascii_lowercase();
+        if is_void(&name) {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else {
+            let end = memchr::memchr(b'>', rest).map_or(rest.len(), |e| e);
+            let self_closing = end > 0 && rest[end - 1] == b'/';
+            if !self_closing {
+                depth += 1;
+                if depth > max {
+                    return &html[..start];
+                }
+            }
+        }
+    }
+    html
+}
+
 fn declared_charset(head: &[u8]) -> Option<String> {
     let head = String::from_utf8_lossy(head).to_ascii_lowercase();
     let at = head.find("charset=")? + "charset=".len();
@@ -37,6 +105,24 @@ fn declared_charset(head: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn absurd_nesting_is_cut() {
+        let deep = format!(
+            "<body>{}x{}</body>",
+            "<div>".repeat(5000),
+            "</div>".repeat(5000)
+        );
+        let cut = limit_depth(&deep, 1000);
+        assert!(cut.len() < deep.len() / 4);
+        let page =
+            "<html><body><div><p>one<p>two<img src=x><br><ul><li>a<li>b</ul></div></body></html>";
+        assert_eq!(
+            limit_depth(page, 4),
+            page,
+            "optional end tags and void elements do not count"
+        );
+    }
 
     #[test]
     fn meta_charset_is_honoured() {

@@ -18,6 +18,10 @@ use scraper::Html;
 use serde::Serialize;
 use url::Url;
 
+/// Deeper nesting than this is cut off before parsing (see
+/// `decode::limit_depth`).
+const MAX_DEPTH: usize = 1_000;
+
 /// What a page holds, as far as it could be told.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Extracted {
@@ -41,7 +45,7 @@ pub struct Extracted {
 /// and images resolve against it).
 pub fn extract(html: &[u8], url: Option<&Url>) -> Extracted {
     let text = decode::to_utf8(html);
-    let document = Html::parse_document(&text);
+    let document = Html::parse_document(decode::limit_depth(&text, MAX_DEPTH));
     let (meta, article_body) = metadata::read(&document, url);
     let content::MainContent { mut text, mut html } =
         content::main_content(&document, meta.title.as_deref());

@@ -117,3 +117,17 @@ fn nothing_executable_survives() {
         }
     }
 }
+
+#[test]
+fn absurdly_deep_pages_are_cut_not_choked_on() {
+    // 100,000 nested elements took the HTML parser about a minute before
+    // the depth limit; now the page is cut at a thousand.
+    let page = format!(
+        "<html><body><article><p>{}</p>{}deep{}</article></body></html>",
+        "Words, words and more words about the harbour wall. ".repeat(10),
+        "<div>".repeat(100_000),
+        "</div>".repeat(100_000)
+    );
+    let article = tidings_extract::extract(page.as_bytes(), None);
+    assert!(article.text.contains("harbour wall"), "{}", article.text);
+}
