@@ -1,6 +1,6 @@
 //! Following feeds: add, import, export, list.
 
-use tidings_core::{Feed, FeedId, NewFeed, SourceId};
+use tidings_core::{ExtractMode, Feed, FeedId, NewFeed, SourceId};
 use tidings_fetch::{Discovery, FetchError, parse_opml, write_opml};
 use url::Url;
 
@@ -89,6 +89,14 @@ impl App {
         };
         self.store
             .set_poll_interval(feed, seconds)
+            .await
+            .map_err(|e| not_found_as(e, "feed"))
+    }
+
+    /// Sets when a feed's articles get their page fetched for the full text.
+    pub async fn set_extract_mode(&self, feed: FeedId, mode: ExtractMode) -> Result<()> {
+        self.store
+            .set_extract_mode(feed, mode)
             .await
             .map_err(|e| not_found_as(e, "feed"))
     }

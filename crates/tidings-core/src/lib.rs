@@ -10,8 +10,9 @@ pub mod time_ago;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use id::{ArticleId, FeedId, IdGenerator, SourceId};
 pub use model::{
-    Article, ArticleCard, ExtractedBody, ExtractionState, Feed, FeedEntry, FeedOutcome, FeedState,
-    InsertReport, NewFeed, ParsedFeed, Source, WebSubState, WebSubSubscription, host_key,
+    Article, ArticleCard, ExtractMode, ExtractedBody, ExtractionState, Feed, FeedEntry,
+    FeedOutcome, FeedState, InsertReport, NewFeed, ParsedFeed, Source, WebSubState,
+    WebSubSubscription, host_key,
 };
 pub use schedule::{NextPoll, PollHints, Schedule};
 pub use time_ago::time_ago;

@@ -127,6 +127,8 @@ pub struct Feed {
     pub poll_interval_secs: Option<i64>,
     /// Where its WebSub subscription stands, if it has one.
     pub push: Option<WebSubState>,
+    /// When its articles' pages are fetched for the full text.
+    pub extract_mode: ExtractMode,
     pub created_at: DateTime<Utc>,
     pub state: FeedState,
 }
@@ -228,6 +230,52 @@ fn visible_chars(html: &str) -> usize {
             c => !in_tag && !c.is_whitespace(),
         })
         .count()
+}
+
+/// When a feed's articles get their page fetched for the full text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExtractMode {
+    /// When the feed carries only a teaser.
+    #[default]
+    Auto,
+    /// For every article (feeds whose text is always cut or mangled).
+    Always,
+    /// Never (the feed is complete, or its site refuses readers).
+    Never,
+}
+
+impl ExtractMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::Always => "always",
+            Self::Never => "never",
+        }
+    }
+
+    /// Whether `entry`, in a feed with this mode, needs its page.
+    pub fn wants(self, entry: &FeedEntry) -> bool {
+        match self {
+            Self::Auto => entry.needs_extraction(),
+            Self::Always => entry.url.is_some(),
+            Self::Never => false,
+        }
+    }
+}
+
+impl FromStr for ExtractMode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "auto" => Ok(Self::Auto),
+            "always" => Ok(Self::Always),
+            "never" => Ok(Self::Never),
+            other => Err(format!(
+                "{other:?} is not an extraction mode: auto, always or never"
+            )),
+        }
+    }
 }
 
 /// Where fetching an article's page for its full text stands.

@@ -130,6 +130,7 @@ mod tests {
             category: category.map(str::to_owned),
             poll_interval_secs: None,
             push: None,
+            extract_mode: Default::default(),
             created_at: chrono::Utc::now(),
             state: Default::default(),
         };

@@ -147,8 +147,8 @@ impl Store {
                         .bind(now)
                         .bind(entry.sort_time(now))
                         .bind(
-                            entry
-                                .needs_extraction()
+                            feed.extract_mode
+                                .wants(entry)
                                 .then_some(ExtractionState::Pending.as_str()),
                         )
                         .fetch_optional(&mut *tx)

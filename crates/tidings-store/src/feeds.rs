@@ -2,14 +2,14 @@
 //! (or two nodes) from fetching the same feed at once.
 
 use chrono::{DateTime, Utc};
-use tidings_core::{Feed, FeedId, FeedOutcome, FeedState, NewFeed, SourceId};
+use tidings_core::{ExtractMode, Feed, FeedId, FeedOutcome, FeedState, NewFeed, SourceId};
 
 use crate::db::{Db, on_reader, on_writer};
 use crate::{Result, Store, StoreError, one_row};
 
 const FEED_COLUMNS: &str = "id, source_id, url, title, site_url, category, poll_interval_secs,
     created_at, etag, last_modified, last_fetched_at, last_outcome, last_error, error_count,
-    failing_since, paused, interval_secs, next_fetch_at, websub_state";
+    failing_since, paused, interval_secs, next_fetch_at, websub_state, extract_mode";
 
 #[derive(sqlx::FromRow)]
 struct FeedRow {
@@ -32,6 +32,7 @@ struct FeedRow {
     interval_secs: Option<i64>,
     next_fetch_at: DateTime<Utc>,
     websub_state: Option<String>,
+    extract_mode: String,
 }
 
 impl From<FeedRow> for Feed {
@@ -45,6 +46,7 @@ impl From<FeedRow> for Feed {
             category: row.category,
             poll_interval_secs: row.poll_interval_secs,
             push: row.websub_state.and_then(|s| s.parse().ok()),
+            extract_mode: row.extract_mode.parse().unwrap_or_default(),
             created_at: row.created_at,
             state: FeedState {
                 etag: row.etag,
@@ -209,6 +211,19 @@ impl Store {
             sqlx::query("UPDATE feeds SET poll_interval_secs = $2 WHERE id = $1")
                 .bind(id.0)
                 .bind(seconds)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        one_row(done)
+    }
+
+    /// Sets when the feed's articles get their page fetched.
+    pub async fn set_extract_mode(&self, id: FeedId, mode: ExtractMode) -> Result<()> {
+        let done = on_writer!(&self.db, |pool| {
+            sqlx::query("UPDATE feeds SET extract_mode = $2 WHERE id = $1")
+                .bind(id.0)
+                .bind(mode.as_str())
                 .execute(pool)
                 .await?
                 .rows_affected()

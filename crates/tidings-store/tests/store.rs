@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use tidings_core::{
-    ArticleId, ExtractedBody, ExtractionState, Feed, FeedEntry, FeedId, FeedOutcome, IdGenerator,
-    InsertReport, NewFeed, SourceId,
+    ArticleId, ExtractMode, ExtractedBody, ExtractionState, Feed, FeedEntry, FeedId, FeedOutcome,
+    IdGenerator, InsertReport, NewFeed, SourceId,
 };
 use tidings_store::testing::{self, TestDatabase};
 use tidings_store::{FetchFailure, FetchSuccess, Store, StoreError};
@@ -18,6 +18,7 @@ tidings_store::on_both_databases!(
     entries_without_url_are_kept_apart,
     operator_interval_and_resume,
     teasers_are_queued_for_extraction,
+    extract_mode_always_and_never,
     articles_read_back_exactly,
     latest_articles_sort_newest_first,
     due_feeds_are_leased_to_one_worker,
@@ -578,4 +579,44 @@ async fn teasers_are_queued_for_extraction(db: &TestDatabase) {
             .unwrap()
             .is_empty()
     );
+}
+
+async fn extract_mode_always_and_never(db: &TestDatabase) {
+    let store = db.store();
+    let fixture = Fixture::new();
+    let always = fixture.feed(store, "https://news.example/always").await;
+    let never = fixture.feed(store, "https://news.example/never").await;
+    store
+        .set_extract_mode(always.id, ExtractMode::Always)
+        .await
+        .unwrap();
+    store
+        .set_extract_mode(never.id, ExtractMode::Never)
+        .await
+        .unwrap();
+    let always = store.feed(always.id).await.unwrap();
+    let never = store.feed(never.id).await.unwrap();
+    assert_eq!(always.extract_mode, ExtractMode::Always);
+
+    let mut full = entry("full", "Full", None);
+    full.content = Some(format!("<p>{}</p>", "word ".repeat(200)));
+    let mut teaser = entry("teaser", "Teaser", None);
+    teaser.content = None;
+    teaser.url_key = Some("news.example/teaser-never".into());
+    fixture.insert(store, &always, &[full], t0()).await;
+    fixture.insert(store, &never, &[teaser], t0()).await;
+    let claimed = store
+        .claim_pending_extractions(t0(), t0() + TimeDelta::minutes(5), 10)
+        .await
+        .unwrap();
+    let urls: Vec<_> = claimed.into_iter().map(|(_, url)| url).collect();
+    assert_eq!(
+        urls,
+        ["https://news.example/full"],
+        "always: even a full text; never: not even a teaser"
+    );
+    assert!(matches!(
+        store.set_extract_mode(FeedId(1), ExtractMode::Auto).await,
+        Err(StoreError::NotFound)
+    ));
 }

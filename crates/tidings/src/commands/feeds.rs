@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::Subcommand;
 use tidings_app::{App, AppError};
-use tidings_core::{Feed, FeedId, FeedOutcome, WebSubState};
+use tidings_core::{ExtractMode, Feed, FeedId, FeedOutcome, WebSubState};
 
 #[derive(Debug, Subcommand)]
 pub enum FeedsCommand {
@@ -30,6 +30,14 @@ pub enum FeedsCommand {
         feed: FeedId,
         #[arg(value_name = "DURATION|auto")]
         interval: String,
+    },
+    /// When to fetch a feed's article pages for their full text: for
+    /// teasers only (auto), for every article (always), or never.
+    SetExtract {
+        #[arg(value_name = "FEED_ID")]
+        feed: FeedId,
+        #[arg(value_name = "auto|always|never")]
+        mode: ExtractMode,
     },
     /// Take a paused (long-failing) feed back into the schedule, due now.
     Resume {
@@ -100,6 +108,17 @@ pub async fn run(app: &App, command: FeedsCommand) -> anyhow::Result<()> {
             };
             app.set_poll_interval(feed, interval).await?;
             println!("feed {feed}: interval set");
+        }
+        FeedsCommand::SetExtract { feed, mode } => {
+            app.set_extract_mode(feed, mode).await?;
+            println!(
+                "feed {feed}: article pages fetched {}",
+                match mode {
+                    ExtractMode::Auto => "for teasers",
+                    ExtractMode::Always => "for every article",
+                    ExtractMode::Never => "never",
+                }
+            );
         }
         FeedsCommand::Resume { feed } => {
             app.resume_feed(feed).await?;
