@@ -22,7 +22,6 @@ fn is_excluded_tag(tag: &str) -> bool {
             | "nav"
             | "aside"
             | "footer"
-            | "form"
             | "button"
             | "select"
             | "input"
@@ -212,7 +211,11 @@ fn inside_furniture(node: NodeRef<'_, Node>, sizes: &mut TextSizes) -> bool {
 fn is_furniture(node: NodeRef<'_, Node>, sizes: &mut TextSizes) -> bool {
     match node.value() {
         Node::Element(e) if is_furniture_by_kind(e) => true,
-        Node::Element(e) if is_furniture_by_name(e) => sizes.text_of(node) * 3 < sizes.page,
+        // Some sites wrap the whole page in a <form> (ASP.NET): a form is
+        // furniture (a search box, a sign-up) only when it is small.
+        Node::Element(e) if e.name() == "form" || is_furniture_by_name(e) => {
+            sizes.text_of(node) * 3 < sizes.page
+        }
         _ => false,
     }
 }
