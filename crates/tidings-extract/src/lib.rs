@@ -13,6 +13,8 @@ mod decode;
 mod metadata;
 mod sanitize;
 
+pub use sanitize::sanitize_html;
+
 use chrono::{DateTime, Utc};
 use scraper::Html;
 use serde::Serialize;
@@ -64,7 +66,7 @@ pub fn extract(html: &[u8], url: Option<&Url>) -> Extracted {
     Extracted {
         word_count: text.split_whitespace().count(),
         text,
-        html: sanitize::clean(&html, url),
+        html: sanitize_html(&html, url),
         ..meta
     }
 }

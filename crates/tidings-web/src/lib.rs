@@ -3,7 +3,6 @@
 
 mod error;
 mod pages;
-mod sanitize;
 mod views;
 mod websub;
 

@@ -4,8 +4,6 @@
 use chrono::{DateTime, Utc};
 use tidings_core::{Article, ArticleCard, time_ago};
 
-use crate::sanitize;
-
 /// A moment as a page shows it: "4 hours ago", with the exact time for
 /// `<time datetime>` and its tooltip.
 pub struct When {
@@ -70,7 +68,14 @@ impl ArticleView {
             original_url: article.url.clone(),
             language: article.language.clone(),
             when: When::new(article.sort_at, now),
-            body_html: sanitize::article_html(body, article.url.as_deref()),
+            body_html: tidings_extract::sanitize_html(
+                body,
+                article
+                    .url
+                    .as_deref()
+                    .and_then(|u| url::Url::parse(u).ok())
+                    .as_ref(),
+            ),
         }
     }
 }
