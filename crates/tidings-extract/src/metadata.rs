@@ -5,7 +5,7 @@
 use std::sync::LazyLock;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use scraper::{ElementRef, Html, Selector};
+use scraper::{Html, Selector};
 use serde_json::Value;
 use url::Url;
 
@@ -45,7 +45,11 @@ static BYLINES: LazyLock<Vec<Selector>> = LazyLock::new(|| {
 /// JSON-LD `articleBody` if the page gives one.
 pub(crate) fn read(document: &Html, url: Option<&Url>) -> (Extracted, Option<String>) {
     let ld = json_ld_article(document);
-    let meta = |names: &[&str]| meta_content(document, names);
+    // Read once: many fields consult the same tags and scripts.
+    let metas = meta_tags(document);
+    let meta = |names: &[&str]| meta_content(&metas, names);
+    let scripts = std::cell::OnceCell::new();
+    let scripts = || scripts.get_or_init(|| script_texts(document));
 
     // The page's own headline (its one <h1>) is what readers see; metadata
     // titles often carry the site's name or an SEO variant.
@@ -124,7 +128,7 @@ pub(crate) fn read(document: &Html, url: Option<&Url>) -> (Extracted, Option<Str
             .select(&TIME)
             .find_map(|t| t.value().attr("datetime").and_then(parse_date))
     })
-    .or_else(|| date_in_scripts(document, PUBLISHED_KEYS));
+    .or_else(|| date_in_scripts(scripts(), PUBLISHED_KEYS));
     let modified = date_of(
         "dateModified",
         &[
@@ -134,7 +138,7 @@ pub(crate) fn read(document: &Html, url: Option<&Url>) -> (Extracted, Option<Str
             "dcterms.modified",
         ],
     )
-    .or_else(|| date_in_scripts(document, MODIFIED_KEYS));
+    .or_else(|| date_in_scripts(scripts(), MODIFIED_KEYS));
     // A page that only says when it was updated was at least published then.
     let published = published.or(modified);
 
@@ -264,14 +268,18 @@ const MODIFIED_KEYS: &[&str] = &[
 
 static SCRIPTS: LazyLock<Selector> = LazyLock::new(|| selector("script"));
 
-/// The first date found under one of `keys` (`"key": "date"`) in the
-/// page's scripts.
-fn date_in_scripts(document: &Html, keys: &[&str]) -> Option<DateTime<Utc>> {
-    let scripts: Vec<String> = document
+/// The text of the page's scripts that could hold JSON.
+fn script_texts(document: &Html) -> Vec<String> {
+    document
         .select(&SCRIPTS)
         .map(|s| s.text().collect::<String>())
         .filter(|s| s.contains('"'))
-        .collect();
+        .collect()
+}
+
+/// The first date found under one of `keys` (`"key": "date"`) in the
+/// page's scripts.
+fn date_in_scripts(scripts: &[String], keys: &[&str]) -> Option<DateTime<Utc>> {
     keys.iter().find_map(|key| {
         let needle = format!("\"{key}\"");
         scripts.iter().find_map(|script| {
@@ -366,27 +374,30 @@ fn split_authors(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The content of the first `<meta>` whose name, property or itemprop is
-/// one of `names` (in the order given).
-fn meta_content(document: &Html, names: &[&str]) -> Option<String> {
-    let metas: Vec<ElementRef<'_>> = document.select(&META).collect();
-    names.iter().find_map(|wanted| {
-        metas.iter().find_map(|m| {
+/// Every `<meta>` with content, as (name, property or itemprop; content).
+fn meta_tags(document: &Html) -> Vec<(&str, &str)> {
+    document
+        .select(&META)
+        .filter_map(|m| {
             let element = m.value();
             let key = element
                 .attr("property")
                 .or_else(|| element.attr("name"))
                 .or_else(|| element.attr("itemprop"))?;
-            key.eq_ignore_ascii_case(wanted)
-                .then(|| {
-                    element
-                        .attr("content")
-                        .unwrap_or_default()
-                        .trim()
-                        .to_owned()
-                })
-                .filter(|c| !c.is_empty())
+            let content = element.attr("content").unwrap_or_default().trim();
+            (!content.is_empty()).then_some((key, content))
         })
+        .collect()
+}
+
+/// The content of the first `<meta>` whose key is one of `names` (in the
+/// order given).
+fn meta_content(metas: &[(&str, &str)], names: &[&str]) -> Option<String> {
+    names.iter().find_map(|wanted| {
+        metas
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(wanted))
+            .map(|(_, content)| (*content).to_owned())
     })
 }
 
