@@ -12,42 +12,85 @@ use std::borrow::Cow;
 
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
 
-pub(crate) fn to_utf8<'a>(body: &'a [u8], http_charset: Option<&str>) -> Cow<'a, [u8]> {
-    if let Some(text) = utf32(body) {
-        return Cow::Owned(declare_utf8(text).into_bytes());
+/// How a body is to be read: the one decision both [`to_utf8`] and
+/// [`detect_encoding`] rest on.
+enum Reading<'a> {
+    /// UTF-32 (encoding_rs does not decode it), after `skip` BOM bytes.
+    Utf32 { big_endian: bool, skip: usize },
+    /// A byte-order mark named the encoding.
+    Bom {
+        encoding: &'static Encoding,
+        skip: usize,
+    },
+    /// UTF-16 recognised by its zero bytes, without a BOM.
+    Utf16(&'static Encoding),
+    /// An ASCII-compatible document in the encoding the HTTP charset or the
+    /// XML declaration names (`label`), else UTF-8.
+    Labelled {
+        encoding: &'static Encoding,
+        label: Option<&'a str>,
+        /// The XML declaration names UTF-8 (or nothing we know).
+        declares_utf8: bool,
+    },
+}
+
+fn reading<'a>(body: &'a [u8], http_charset: Option<&'a str>) -> Reading<'a> {
+    if let Some((big_endian, skip)) = utf32_layout(body) {
+        return Reading::Utf32 { big_endian, skip };
     }
-    if let Some((encoding, bom_len)) = Encoding::for_bom(body) {
-        let (text, _) = encoding.decode_without_bom_handling(&body[bom_len..]);
-        return Cow::Owned(declare_utf8(text.into_owned()).into_bytes());
+    if let Some((encoding, skip)) = Encoding::for_bom(body) {
+        return Reading::Bom { encoding, skip };
     }
     if let Some(encoding) = utf16_without_bom(body) {
-        let (text, _) = encoding.decode_without_bom_handling(body);
-        return Cow::Owned(declare_utf8(text.into_owned()).into_bytes());
+        return Reading::Utf16(encoding);
     }
-
     let declared = xml_declared_encoding(body);
-    let encoding = http_charset
-        .and_then(|label| Encoding::for_label(label.trim().trim_matches('"').as_bytes()))
-        .or_else(|| declared.and_then(|label| Encoding::for_label(label.as_bytes())))
-        // UTF-16 named in an ASCII-compatible document is a false claim.
-        .filter(|e| *e != UTF_16BE && *e != UTF_16LE)
-        .unwrap_or(UTF_8);
+    let known = |label: &str| {
+        Encoding::for_label(label.trim().trim_matches('"').as_bytes())
+            // UTF-16 named in an ASCII-compatible document is a false claim.
+            .filter(|e| *e != UTF_16BE && *e != UTF_16LE)
+    };
+    let chosen = http_charset
+        .and_then(|label| Some((known(label)?, label)))
+        .or_else(|| declared.and_then(|label| Some((known(label)?, label))));
+    Reading::Labelled {
+        encoding: chosen.map_or(UTF_8, |(encoding, _)| encoding),
+        label: chosen.map(|(_, label)| label),
+        declares_utf8: declared
+            .is_none_or(|d| Encoding::for_label(d.as_bytes()).is_none_or(|e| e == UTF_8)),
+    }
+}
 
-    if encoding == UTF_8 {
-        if is_utf8(body) {
-            let says_utf8 = declared
-                .is_none_or(|d| Encoding::for_label(d.as_bytes()).is_none_or(|e| e == UTF_8));
-            return if says_utf8 {
+pub(crate) fn to_utf8<'a>(body: &'a [u8], http_charset: Option<&str>) -> Cow<'a, [u8]> {
+    let redeclared = |text: String| Cow::Owned(declare_utf8(text).into_bytes());
+    match reading(body, http_charset) {
+        Reading::Utf32 { big_endian, skip } => redeclared(decode_utf32(&body[skip..], big_endian)),
+        Reading::Bom { encoding, skip } => redeclared(
+            encoding
+                .decode_without_bom_handling(&body[skip..])
+                .0
+                .into_owned(),
+        ),
+        Reading::Utf16(encoding) => {
+            redeclared(encoding.decode_without_bom_handling(body).0.into_owned())
+        }
+        Reading::Labelled {
+            encoding,
+            declares_utf8,
+            ..
+        } if encoding == UTF_8 => {
+            if !is_utf8(body) {
+                redeclared(WINDOWS_1252.decode(body).0.into_owned())
+            } else if declares_utf8 {
                 Cow::Borrowed(body)
             } else {
-                Cow::Owned(declare_utf8(String::from_utf8_lossy(body).into_owned()).into_bytes())
-            };
+                redeclared(String::from_utf8_lossy(body).into_owned())
+            }
         }
-        let (text, _, _) = WINDOWS_1252.decode(body);
-        return Cow::Owned(declare_utf8(text.into_owned()).into_bytes());
+        Reading::Labelled { encoding, .. } => {
+            redeclared(encoding.decode_without_bom_handling(body).0.into_owned())
+        }
     }
-    let (text, _) = encoding.decode_without_bom_handling(body);
-    Cow::Owned(declare_utf8(text.into_owned()).into_bytes())
 }
 
 /// Atom 0.3 (namespace `http://purl.org/atom/ns#`), which feed-rs does not
@@ -78,56 +121,44 @@ pub(crate) fn upgrade_atom03(body: Cow<'_, [u8]>) -> Cow<'_, [u8]> {
     Cow::Owned(text.into_bytes())
 }
 
-/// The name of the encoding [`to_utf8`] reads `body` in: the label the
-/// document or server gave when it is one we honour, lower-cased.
+/// The name of the encoding [`to_utf8`] reads `body` in, as feedparser
+/// reports it: the label the document or server gave, lower-cased.
 pub fn detect_encoding(body: &[u8], content_type: Option<&str>) -> String {
-    if let Some(text) = utf32_name(body) {
-        return text.to_owned();
-    }
-    if let Some((encoding, _)) = Encoding::for_bom(body) {
-        return encoding.name().to_ascii_lowercase();
-    }
-    if let Some(encoding) = utf16_without_bom(body) {
-        return encoding.name().to_ascii_lowercase();
-    }
-    let http_charset =
-        charset_of(content_type).filter(|l| Encoding::for_label(l.as_bytes()).is_some());
+    let http_charset = charset_of(content_type);
+    let label = match reading(body, http_charset) {
+        Reading::Utf32 { big_endian, .. } => {
+            return if big_endian { "utf-32be" } else { "utf-32le" }.to_owned();
+        }
+        Reading::Bom { encoding, .. } | Reading::Utf16(encoding) => {
+            return encoding.name().to_ascii_lowercase();
+        }
+        Reading::Labelled { label, .. } => label,
+    };
     // RFC 3023: text/xml without a charset is US-ASCII whatever the
     // document says (bytes above 127 are then read as windows-1252).
     let media_type = content_type
         .and_then(|c| c.split(';').next())
         .map(|m| m.trim().to_ascii_lowercase());
-    if http_charset.is_none()
+    let http_named = label.is_some() && label == http_charset;
+    if !http_named
         && media_type
             .as_deref()
             .is_some_and(|m| m.starts_with("text/") && m.ends_with("xml"))
     {
         return "us-ascii".to_owned();
     }
-    let label = http_charset.or_else(|| {
-        xml_declared_encoding(body).filter(|l| Encoding::for_label(l.as_bytes()).is_some())
-    });
     match label {
-        Some(label) if Encoding::for_label(label.as_bytes()) == Some(UTF_8) => {
-            if is_utf8(body) {
-                "utf-8".to_owned()
-            } else {
-                "windows-1252".to_owned()
-            }
+        Some(label) if Encoding::for_label(label.as_bytes()) == Some(UTF_8) => if is_utf8(body) {
+            "utf-8"
+        } else {
+            "windows-1252"
         }
+        .to_owned(),
         // GB2312 documents are read as its superset (as browsers do).
         Some(label) if label.eq_ignore_ascii_case("gb2312") => "gb18030".to_owned(),
-        Some(label) => label.trim().to_ascii_lowercase(),
+        Some(label) => label.trim().trim_matches('"').to_ascii_lowercase(),
         None if is_utf8(body) => "utf-8".to_owned(),
         None => "windows-1252".to_owned(),
-    }
-}
-
-fn utf32_name(body: &[u8]) -> Option<&'static str> {
-    match body {
-        [0, 0, 0xFE, 0xFF, ..] | [0, 0, 0, b'<', ..] | [0, 0, 0, b'{', ..] => Some("utf-32be"),
-        [0xFF, 0xFE, 0, 0, ..] | [b'<', 0, 0, 0, ..] | [b'{', 0, 0, 0, ..] => Some("utf-32le"),
-        _ => None,
     }
 }
 
@@ -179,27 +210,29 @@ fn declare_utf8(text: String) -> String {
 }
 
 /// UTF-32, with or without BOM (encoding_rs does not decode it).
-fn utf32(body: &[u8]) -> Option<String> {
-    let (big_endian, skip) = match body {
-        [0, 0, 0xFE, 0xFF, ..] => (true, 4),
-        [0xFF, 0xFE, 0, 0, ..] => (false, 4),
-        [0, 0, 0, b'<', ..] | [0, 0, 0, b'{', ..] => (true, 0),
-        [b'<', 0, 0, 0, ..] | [b'{', 0, 0, 0, ..] => (false, 0),
-        _ => return None,
-    };
-    Some(
-        body[skip..]
-            .chunks_exact(4)
-            .map(|c| {
-                let unit = if big_endian {
-                    u32::from_be_bytes([c[0], c[1], c[2], c[3]])
-                } else {
-                    u32::from_le_bytes([c[0], c[1], c[2], c[3]])
-                };
-                char::from_u32(unit).unwrap_or(char::REPLACEMENT_CHARACTER)
-            })
-            .collect(),
-    )
+/// UTF-32 with or without BOM: (big-endian, BOM length).
+fn utf32_layout(body: &[u8]) -> Option<(bool, usize)> {
+    match body {
+        [0, 0, 0xFE, 0xFF, ..] => Some((true, 4)),
+        [0xFF, 0xFE, 0, 0, ..] => Some((false, 4)),
+        [0, 0, 0, b'<', ..] | [0, 0, 0, b'{', ..] => Some((true, 0)),
+        [b'<', 0, 0, 0, ..] | [b'{', 0, 0, 0, ..] => Some((false, 0)),
+        _ => None,
+    }
+}
+
+fn decode_utf32(bytes: &[u8], big_endian: bool) -> String {
+    bytes
+        .chunks_exact(4)
+        .map(|c| {
+            let unit = if big_endian {
+                u32::from_be_bytes([c[0], c[1], c[2], c[3]])
+            } else {
+                u32::from_le_bytes([c[0], c[1], c[2], c[3]])
+            };
+            char::from_u32(unit).unwrap_or(char::REPLACEMENT_CHARACTER)
+        })
+        .collect()
 }
 
 fn utf16_without_bom(body: &[u8]) -> Option<&'static Encoding> {
