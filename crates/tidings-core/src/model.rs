@@ -8,6 +8,40 @@ use serde::{Deserialize, Serialize};
 
 use crate::id::{ArticleId, FeedId, SourceId};
 
+/// The stored spelling of a unit enum: `as_str`, `Display` and `FromStr`
+/// from one list of variant–text pairs, so they cannot drift apart.
+macro_rules! text_enum {
+    ($name:ident, $what:literal, { $($variant:ident => $text:literal),+ $(,)? }) => {
+        impl $name {
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $text,)+
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($text => Ok(Self::$variant),)+
+                    other => Err(format!(
+                        "{other:?} is not {}: {}",
+                        $what,
+                        [$($text),+].join(", ")
+                    )),
+                }
+            }
+        }
+    };
+}
+
 /// A publisher: one web site, known by its host, that may offer several feeds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Source {
@@ -66,33 +100,11 @@ pub enum FeedOutcome {
     Error,
 }
 
-impl FeedOutcome {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Ok => "ok",
-            Self::NotModified => "not_modified",
-            Self::Error => "error",
-        }
-    }
-}
-
-impl fmt::Display for FeedOutcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for FeedOutcome {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "ok" => Ok(Self::Ok),
-            "not_modified" => Ok(Self::NotModified),
-            "error" => Ok(Self::Error),
-            other => Err(format!("unknown feed outcome {other:?}")),
-        }
-    }
-}
+text_enum!(FeedOutcome, "a feed outcome", {
+    Ok => "ok",
+    NotModified => "not_modified",
+    Error => "error",
+});
 
 /// What polling has learnt about a feed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -245,35 +257,19 @@ pub enum ExtractMode {
     Never,
 }
 
-impl ExtractMode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Auto => "auto",
-            Self::Always => "always",
-            Self::Never => "never",
-        }
-    }
+text_enum!(ExtractMode, "an extraction mode", {
+    Auto => "auto",
+    Always => "always",
+    Never => "never",
+});
 
+impl ExtractMode {
     /// Whether `entry`, in a feed with this mode, needs its page.
     pub fn wants(self, entry: &FeedEntry) -> bool {
         match self {
             Self::Auto => entry.needs_extraction(),
             Self::Always => entry.url.is_some(),
             Self::Never => false,
-        }
-    }
-}
-
-impl FromStr for ExtractMode {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "auto" => Ok(Self::Auto),
-            "always" => Ok(Self::Always),
-            "never" => Ok(Self::Never),
-            other => Err(format!(
-                "{other:?} is not an extraction mode: auto, always or never"
-            )),
         }
     }
 }
@@ -290,27 +286,11 @@ pub enum ExtractionState {
     Failed,
 }
 
-impl ExtractionState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Done => "done",
-            Self::Failed => "failed",
-        }
-    }
-}
-
-impl FromStr for ExtractionState {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "pending" => Ok(Self::Pending),
-            "done" => Ok(Self::Done),
-            "failed" => Ok(Self::Failed),
-            other => Err(format!("unknown extraction state {other:?}")),
-        }
-    }
-}
+text_enum!(ExtractionState, "an extraction state", {
+    Pending => "pending",
+    Done => "done",
+    Failed => "failed",
+});
 
 /// The article a page gave.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -442,29 +422,12 @@ pub enum WebSubState {
     Unsubscribed,
 }
 
-impl WebSubState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Active => "active",
-            Self::Denied => "denied",
-            Self::Unsubscribed => "unsubscribed",
-        }
-    }
-}
-
-impl FromStr for WebSubState {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "pending" => Ok(Self::Pending),
-            "active" => Ok(Self::Active),
-            "denied" => Ok(Self::Denied),
-            "unsubscribed" => Ok(Self::Unsubscribed),
-            other => Err(format!("unknown WebSub state {other:?}")),
-        }
-    }
-}
+text_enum!(WebSubState, "a WebSub state", {
+    Pending => "pending",
+    Active => "active",
+    Denied => "denied",
+    Unsubscribed => "unsubscribed",
+});
 
 /// A feed's WebSub subscription.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
