@@ -39,6 +39,13 @@ enum Command {
     /// Extract the article from a saved page (prints JSON; needs no
     /// database), or from every page of a folder (JSON lines).
     Extract(commands::extract::ExtractArgs),
+    /// Group a JSON-lines stream of articles into stories; prints `id<TAB>story`.
+    Cluster(commands::stories::StreamArgs),
+    /// Fold near-duplicate copies in a JSON-lines stream; prints `id<TAB>group`.
+    Dedup(commands::stories::StreamArgs),
+    /// Rank related articles for each article of a JSON-lines stream;
+    /// prints `id<TAB>id1,id2,…`, best first.
+    Related(commands::stories::RelatedArgs),
     /// Measure throughput (prints figures; needs no database).
     #[command(subcommand)]
     Bench(commands::bench::BenchCommand),
@@ -67,6 +74,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Bench(command) => return commands::bench::run(command),
         Command::Extract(args) => return commands::extract::run(args),
+        Command::Cluster(args) => return commands::stories::cluster(args),
+        Command::Dedup(args) => return commands::stories::dedup(args),
+        Command::Related(args) => return commands::stories::related(args),
         _ => {}
     }
     let settings = Settings::resolve(&cli.global)?;
@@ -83,7 +93,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Feeds(command) => commands::feeds::run(&app, command).await,
         Command::Fetch(args) => commands::fetch::run(app.clone(), &settings, args).await,
-        Command::Bench(_) | Command::Extract(_) => {
+        Command::Bench(_)
+        | Command::Extract(_)
+        | Command::Cluster(_)
+        | Command::Dedup(_)
+        | Command::Related(_) => {
             unreachable!("handled before opening the database")
         }
     };

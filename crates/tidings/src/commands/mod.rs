@@ -3,3 +3,4 @@ pub mod extract;
 pub mod feeds;
 pub mod fetch;
 pub mod serve;
+pub mod stories;

@@ -1,0 +1,406 @@
+//! The story engine: folding, clustering and related coverage over a window.
+
+use std::collections::BTreeSet;
+
+use rustc_hash::FxHashMap;
+use tidings_text::{Analyzer, TermId, TermVector, Vocabulary};
+
+use crate::cluster::StoryClusterer;
+use crate::dedup::{DEFAULT_CONTAINMENT, DupIndex};
+use crate::document::Features;
+use crate::related::RelatedIndex;
+use crate::{DocId, Document, StoryId};
+
+/// The engine's settings. The defaults are the product's: the benchmarks and
+/// ingestion run with them, and nothing is tuned per dataset.
+#[derive(Clone, Debug)]
+pub struct EngineConfig {
+    /// Cosine with a story's centroid needed to join it.
+    pub join_threshold: f32,
+    /// Cosine between two stories' centroids at which they are one story.
+    pub merge_threshold: f32,
+    /// Near-duplicate containment threshold (see [`crate::dedup`]).
+    pub containment: f32,
+    /// Articles older than this (behind the newest one) leave the window:
+    /// their stories stop growing and the engine forgets them.
+    pub window_secs: i64,
+    /// Upper bound on articles held, whatever the window says.
+    pub max_docs: usize,
+    /// Re-examine the newest assignments after this many new articles...
+    pub refine_every: usize,
+    /// ...looking at this many of the newest articles.
+    pub refine_scope: usize,
+    /// Related articles kept per article.
+    pub related: usize,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        Self {
+            join_threshold: 0.1,
+            merge_threshold: 0.25,
+            containment: DEFAULT_CONTAINMENT,
+            window_secs: 3 * 24 * 3600,
+            max_docs: 200_000,
+            refine_every: 500,
+            refine_scope: 10_000,
+            related: 10,
+        }
+    }
+}
+
+/// Where an article went.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Placement {
+    pub doc: DocId,
+    /// Its near-duplicate group: the id of the first copy seen.
+    pub group: DocId,
+    pub story: StoryId,
+    /// Earlier articles of the window most related to it, best first, with scores.
+    pub related: Vec<(DocId, f32)>,
+}
+
+/// What a batch of new articles did: where each went, and which earlier
+/// articles changed story when the window was re-examined.
+#[derive(Clone, Debug, Default)]
+pub struct BatchOutcome {
+    pub placements: Vec<Placement>,
+    pub moves: Vec<Move>,
+}
+
+/// An article that changed story when the window was re-examined.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Move {
+    pub doc: DocId,
+    pub from: StoryId,
+    pub to: StoryId,
+}
+
+struct DocState {
+    ts: i64,
+    counts: Vec<(TermId, f32)>,
+    /// The vector this document added to its story's centroid.
+    vector: TermVector,
+    story: StoryId,
+    group: DocId,
+    /// Placed by an operator: refinement leaves it where it is.
+    pinned: bool,
+}
+
+pub struct StoryEngine {
+    config: EngineConfig,
+    analyzer: Analyzer,
+    vocabulary: Vocabulary,
+    dedup: DupIndex,
+    clusterer: StoryClusterer,
+    related: RelatedIndex,
+    docs: FxHashMap<DocId, DocState>,
+    order: BTreeSet<(i64, DocId)>,
+    newest: i64,
+    since_refine: usize,
+    pending_moves: Vec<Move>,
+}
+
+impl Default for StoryEngine {
+    fn default() -> Self {
+        Self::new(EngineConfig::default())
+    }
+}
+
+impl StoryEngine {
+    pub fn new(config: EngineConfig) -> Self {
+        Self {
+            dedup: DupIndex::new(config.containment),
+            config,
+            analyzer: Analyzer::english(),
+            vocabulary: Vocabulary::new(),
+            clusterer: StoryClusterer::new(),
+            related: RelatedIndex::default(),
+            docs: FxHashMap::default(),
+            order: BTreeSet::new(),
+            newest: i64::MIN,
+            since_refine: 0,
+            pending_moves: Vec::new(),
+        }
+    }
+
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
+    }
+
+    /// Articles held in the window.
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    pub fn story_of(&self, doc: DocId) -> Option<StoryId> {
+        self.docs.get(&doc).map(|d| d.story)
+    }
+
+    pub fn group_of(&self, doc: DocId) -> Option<DocId> {
+        self.docs.get(&doc).map(|d| d.group)
+    }
+
+    /// Places a new article: its near-duplicate group, its story, its related
+    /// articles. An article already placed is placed again from scratch.
+    pub fn place(&mut self, doc: &Document) -> Placement {
+        self.forget(doc.id);
+        let features = Features::of(doc, &self.analyzer, &mut self.vocabulary);
+        self.vocabulary.add_document(features.term_ids());
+        let vector = self.vocabulary.weigh(&features.counts);
+
+        let copy_of = self.dedup.find(&features.sketch).map(|(d, _)| d);
+        let (group, story) = match copy_of.and_then(|d| self.docs.get(&d)) {
+            Some(original) => (original.group, original.story),
+            None => {
+                let story = self
+                    .clusterer
+                    .best(&vector, None)
+                    .filter(|&(_, sim)| sim >= self.config.join_threshold)
+                    .map_or(doc.id, |(s, _)| s);
+                (doc.id, story)
+            }
+        };
+        self.admit(doc.id, doc.ts, features, vector, story, group, false);
+        let related = self.related_to(doc.id, self.config.related);
+        self.after_admit();
+        Placement {
+            doc: doc.id,
+            group,
+            story,
+            related,
+        }
+    }
+
+    /// Puts back an article placed before (at start-up, from the store),
+    /// without deciding anything: the engine resumes where it stopped.
+    pub fn restore(&mut self, doc: &Document, story: StoryId, group: DocId, pinned: bool) {
+        self.forget(doc.id);
+        let features = Features::of(doc, &self.analyzer, &mut self.vocabulary);
+        self.vocabulary.add_document(features.term_ids());
+        let vector = self.vocabulary.weigh(&features.counts);
+        self.admit(doc.id, doc.ts, features, vector, story, group, pinned);
+        self.evict();
+    }
+
+    /// An operator moved an article: it stays in `story` from now on.
+    pub fn pin(&mut self, doc: DocId, story: StoryId) {
+        let Some(state) = self.docs.get_mut(&doc) else {
+            return;
+        };
+        state.pinned = true;
+        let from = state.story;
+        if from != story {
+            state.story = story;
+            let vector = state.vector.clone();
+            let ts = state.ts;
+            self.clusterer.remove(from, doc, &vector);
+            self.clusterer.add(story, doc, &vector, ts);
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn admit(
+        &mut self,
+        id: DocId,
+        ts: i64,
+        features: Features,
+        vector: TermVector,
+        story: StoryId,
+        group: DocId,
+        pinned: bool,
+    ) {
+        self.clusterer.add(story, id, &vector, ts);
+        self.related.insert(id, &vector);
+        self.dedup.insert(id, features.sketch, group);
+        self.order.insert((ts, id));
+        self.newest = self.newest.max(ts);
+        self.docs.insert(
+            id,
+            DocState {
+                ts,
+                counts: features.counts,
+                vector,
+                story,
+                group,
+                pinned,
+            },
+        );
+    }
+
+    fn after_admit(&mut self) {
+        self.evict();
+        self.since_refine += 1;
+        if self.since_refine >= self.config.refine_every {
+            let moves = self.refine();
+            self.pending_moves.extend(moves);
+        }
+    }
+
+    /// Removes a document from every index.
+    fn forget(&mut self, id: DocId) {
+        let Some(state) = self.docs.remove(&id) else {
+            return;
+        };
+        self.order.remove(&(state.ts, id));
+        self.clusterer.remove(state.story, id, &state.vector);
+        self.related.remove(id);
+        self.dedup.remove(id);
+        self.vocabulary
+            .remove_document(state.counts.iter().map(|&(t, _)| t));
+    }
+
+    /// Drops what fell out of the window (by time, then by count).
+    fn evict(&mut self) {
+        let cutoff = self.newest.saturating_sub(self.config.window_secs);
+        while let Some(&(ts, id)) = self.order.first() {
+            if ts >= cutoff && self.order.len() <= self.config.max_docs {
+                break;
+            }
+            self.forget(id);
+        }
+    }
+
+    /// Places a batch of new articles in order, then re-examines the window.
+    /// Ingestion calls this for each batch it claims; the CLI for its whole
+    /// input: one code path.
+    pub fn place_batch(&mut self, docs: &[Document]) -> BatchOutcome {
+        let placements = docs.iter().map(|d| self.place(d)).collect();
+        let mut moves = self.take_moves();
+        if !docs.is_empty() {
+            moves.extend(self.refine());
+        }
+        BatchOutcome { placements, moves }
+    }
+
+    /// Moves made by refinement since the last call, for the store to follow.
+    pub fn take_moves(&mut self) -> Vec<Move> {
+        std::mem::take(&mut self.pending_moves)
+    }
+
+    /// The articles of the window most related to `doc`, best first: first
+    /// the rest of its story, then other stories, never its own copies.
+    /// Ranking weighs similarity and, gently, recency.
+    pub fn related_to(&self, doc: DocId, k: usize) -> Vec<(DocId, f32)> {
+        let Some(me) = self.docs.get(&doc) else {
+            return Vec::new();
+        };
+        let Some(v) = self.related.vector(doc) else {
+            return Vec::new();
+        };
+        let window = self.config.window_secs.max(1) as f32;
+        self.related.rank(v, k, |other, cos| {
+            let o = self.docs.get(&other)?;
+            if other == doc || o.group == me.group || cos <= 0.0 {
+                return None;
+            }
+            let same_story = if o.story == me.story { 1.0 } else { 0.0 };
+            let age = (me.ts - o.ts).unsigned_abs() as f32 / window;
+            Some(same_story + cos / (1.0 + 0.25 * age))
+        })
+    }
+
+    /// Re-examines the newest articles with today's term weights: articles that now
+    /// fit another story better move there, and stories that turned out to be
+    /// one are merged (into the older). Operators' placements stay put.
+    pub fn refine(&mut self) -> Vec<Move> {
+        self.since_refine = 0;
+        // The newest articles are the ones whose placement may still be
+        // wrong: early in a story, or weighed before its words were known.
+        let ids: Vec<DocId> = self
+            .order
+            .iter()
+            .rev()
+            .take(self.config.refine_scope)
+            .map(|&(_, id)| id)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        for id in &ids {
+            let state = self.docs.get_mut(id).expect("ordered docs are held");
+            let vector = self.vocabulary.weigh(&state.counts);
+            self.clusterer.remove(state.story, *id, &state.vector);
+            self.clusterer.add(state.story, *id, &vector, state.ts);
+            state.vector = vector;
+        }
+        let mut touched: Vec<StoryId> = ids.iter().map(|id| self.docs[id].story).collect();
+        touched.sort_unstable();
+        touched.dedup();
+        for &story in &touched {
+            self.clusterer.recompute_norm(story);
+        }
+        let mut moves = Vec::new();
+        for id in &ids {
+            let state = &self.docs[id];
+            if state.pinned || state.group != *id {
+                continue;
+            }
+            let own = self.clusterer.cohesion(state.story, &state.vector);
+            let Some((to, sim)) = self.clusterer.best(&state.vector, Some(state.story)) else {
+                continue;
+            };
+            if sim >= self.config.join_threshold && sim > own + MOVE_MARGIN {
+                let from = state.story;
+                let group: Vec<DocId> = self
+                    .clusterer
+                    .members(from)
+                    .iter()
+                    .copied()
+                    .filter(|d| self.docs[d].group == *id)
+                    .collect();
+                for d in group {
+                    self.move_doc(d, to);
+                    moves.push(Move { doc: d, from, to });
+                }
+            }
+        }
+        let mut stories: Vec<StoryId> = ids.iter().map(|id| self.docs[id].story).collect();
+        stories.sort_unstable();
+        stories.dedup();
+        for story in stories {
+            if self.clusterer.members(story).is_empty() || self.has_pinned(story) {
+                continue;
+            }
+            let centroid = self.clusterer.centroid(story);
+            let Some((other, sim)) = self.clusterer.best(&centroid, Some(story)) else {
+                continue;
+            };
+            if sim < self.config.merge_threshold || self.has_pinned(other) {
+                continue;
+            }
+            let (into, from) = (story.min(other), story.max(other));
+            for d in self.clusterer.members(from).to_vec() {
+                self.move_doc(d, into);
+                moves.push(Move {
+                    doc: d,
+                    from,
+                    to: into,
+                });
+            }
+        }
+        moves
+    }
+
+    fn move_doc(&mut self, doc: DocId, to: StoryId) {
+        let state = self.docs.get_mut(&doc).expect("moved docs are held");
+        let from = std::mem::replace(&mut state.story, to);
+        self.clusterer.remove(from, doc, &state.vector);
+        self.clusterer.add(to, doc, &state.vector, state.ts);
+    }
+
+    fn has_pinned(&self, story: StoryId) -> bool {
+        self.clusterer
+            .members(story)
+            .iter()
+            .any(|d| self.docs[d].pinned)
+    }
+}
+
+/// How much closer another story must be before refinement moves an article:
+/// without a margin, articles between two stories would flap.
+const MOVE_MARGIN: f32 = 0.05;
