@@ -1,11 +1,13 @@
 //! tidings' use cases: what the command line and the web layer ask for,
 //! expressed over the store, the fetcher and the pure stages.
 
+mod coverage;
 mod error;
 mod extraction;
 mod feeds;
 mod ingest;
 mod reading;
+mod stories;
 mod websub;
 mod worker;
 
@@ -16,9 +18,11 @@ use tidings_core::{Clock, IdGenerator, Schedule};
 use tidings_fetch::{FetchOptions, Fetcher};
 use tidings_store::{Store, StoreOptions};
 
+pub use coverage::{Coverage, CoverageItem};
 pub use error::AppError;
 pub use extraction::ExtractSummary;
 pub use feeds::{Followed, ImportReport};
+pub use stories::StorySummary;
 pub use ingest::{FeedReport, FetchObserver, FetchSummary, PollResult};
 pub use websub::PushReport;
 pub use worker::run_worker;
@@ -66,6 +70,8 @@ pub struct App {
     config: Arc<AppConfig>,
     /// Names this process's leases, so a log line or a row says who holds one.
     worker_id: Arc<str>,
+    /// The story engine, when this node runs it.
+    stories: Arc<tokio::sync::Mutex<stories::EngineSlot>>,
 }
 
 impl App {
@@ -90,6 +96,7 @@ impl App {
             ids,
             config: Arc::new(config),
             worker_id: worker_id.into(),
+            stories: Arc::default(),
         })
     }
 

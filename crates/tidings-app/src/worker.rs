@@ -19,7 +19,8 @@ pub async fn run_worker(app: App, tick: Duration, cancel: CancellationToken) {
         let pass = async {
             let polled = app.fetch_due_until(false, &(), &cancel).await?;
             let extracted = app.extract_pending(&cancel).await?;
-            Ok::<_, crate::AppError>((polled, extracted))
+            let placed = app.place_stories(&cancel).await?;
+            Ok::<_, crate::AppError>((polled, extracted, placed))
         };
         tokio::pin!(pass);
         let result = tokio::select! {
@@ -30,7 +31,14 @@ pub async fn run_worker(app: App, tick: Duration, cancel: CancellationToken) {
             }
         };
         match result {
-            Some(Ok((polled, extracted))) => {
+            Some(Ok((polled, extracted, placed))) => {
+                if placed.placed > 0 || placed.moved > 0 {
+                    tracing::info!(
+                        placed = placed.placed,
+                        moved = placed.moved,
+                        "placed articles in stories"
+                    );
+                }
                 if polled.feeds > 0 {
                     tracing::info!(
                         feeds = polled.feeds,
@@ -60,5 +68,6 @@ pub async fn run_worker(app: App, tick: Duration, cancel: CancellationToken) {
             _ = tokio::time::sleep(tick) => {}
         }
     }
+    app.release_story_lease().await;
     tracing::info!("feed worker stopped");
 }

@@ -60,6 +60,12 @@ id_type!(
     ArticleId
 );
 
+id_type!(
+    /// A story: the articles about one event. Its id is the id of the
+    /// article that started it (or a fresh id when an operator split it).
+    StoryId
+);
+
 /// Hands out unique, increasing ids for this process.
 #[derive(Debug)]
 pub struct IdGenerator {

@@ -8,10 +8,11 @@ pub mod schedule;
 pub mod time_ago;
 
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use id::{ArticleId, FeedId, IdGenerator, SourceId};
+pub use id::{ArticleId, FeedId, IdGenerator, SourceId, StoryId};
 pub use model::{
     Article, ArticleCard, ExtractMode, ExtractedBody, ExtractionState, Feed, FeedEntry,
-    FeedOutcome, FeedState, InsertReport, NewFeed, ParsedFeed, Source, WebSubState,
+    FeedOutcome, FeedState, InsertReport, NewFeed, ParsedFeed, Source, Story, StoryInput,
+    StoryPlacement, WebSubState,
     WebSubSubscription, host_key,
 };
 pub use schedule::{NextPoll, PollHints, Schedule};

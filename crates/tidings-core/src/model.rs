@@ -6,7 +6,7 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::id::{ArticleId, FeedId, SourceId};
+use crate::id::{ArticleId, FeedId, SourceId, StoryId};
 
 /// The stored spelling of a unit enum: `as_str`, `Display` and `FromStr`
 /// from one list of variant–text pairs, so they cannot drift apart.
@@ -340,6 +340,45 @@ pub struct ArticleCard {
     pub source_id: SourceId,
     pub source_name: String,
     pub sort_at: DateTime<Utc>,
+}
+
+/// A story as lists and its page show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Story {
+    pub id: StoryId,
+    /// The representative headline: the article closest to the story's centre.
+    pub title: Option<String>,
+    pub lead_article_id: Option<ArticleId>,
+    /// Who reported it first, and when.
+    pub first_article_id: Option<ArticleId>,
+    pub first_source_id: Option<SourceId>,
+    pub first_source_name: Option<String>,
+    pub first_seen_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub article_count: i64,
+    pub source_count: i64,
+}
+
+/// An article as the story engine reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoryInput {
+    pub id: ArticleId,
+    pub sort_at: DateTime<Utc>,
+    pub title: Option<String>,
+    /// Plain text of the extracted body when there is one, else the feed's
+    /// content or summary as stored (possibly HTML).
+    pub text: Option<String>,
+    pub text_is_html: bool,
+    pub source_name: String,
+}
+
+/// Where the story engine placed an article, as the store records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoryPlacement {
+    pub article: ArticleId,
+    pub story: StoryId,
+    /// The first copy of its syndicated text (itself when original).
+    pub group: ArticleId,
 }
 
 #[cfg(test)]

@@ -12,8 +12,10 @@ mod content;
 mod decode;
 mod metadata;
 mod sanitize;
+mod text;
 
 pub use sanitize::sanitize_html;
+pub use text::html_to_text;
 
 use chrono::{DateTime, Utc};
 use scraper::Html;

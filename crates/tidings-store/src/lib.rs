@@ -12,6 +12,7 @@ mod error;
 mod feeds;
 mod schema;
 mod sources;
+mod stories;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod websub;
@@ -19,6 +20,7 @@ mod websub;
 pub use db::{Dialect, StoreOptions};
 pub use error::StoreError;
 pub use feeds::{FetchFailure, FetchSuccess};
+pub use stories::{StoryBatch, StoryMember};
 
 use db::Db;
 

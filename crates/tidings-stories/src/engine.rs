@@ -277,6 +277,19 @@ impl StoryEngine {
         BatchOutcome { placements, moves }
     }
 
+    /// The member closest to the centre of its story: the representative
+    /// headline. Copies of one text count as one.
+    pub fn representative(&self, story: StoryId) -> Option<DocId> {
+        let centroid = self.clusterer.centroid(story);
+        self.clusterer
+            .members(story)
+            .iter()
+            .filter(|d| self.docs[d].group == **d)
+            .map(|&d| (d, self.docs[&d].vector.cosine(&centroid)))
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+            .map(|(d, _)| d)
+    }
+
     /// Moves made by refinement since the last call, for the store to follow.
     pub fn take_moves(&mut self) -> Vec<Move> {
         std::mem::take(&mut self.pending_moves)

@@ -1,0 +1,177 @@
+//! Coverage around an article: the rest of its story ("More on this story"),
+//! related stories ("Related articles"), and the outlets that ran the same
+//! text. Also the operator's corrections to stories.
+
+use std::collections::BTreeMap;
+
+use tidings_core::{ArticleCard, ArticleId, SourceId, Story, StoryId};
+use tidings_store::StoryMember;
+
+use crate::stories::STORY_LEASE;
+use crate::{App, AppError, Result};
+
+/// Items per list on an article page.
+const LIST_LEN: usize = 8;
+
+/// One entry of a coverage list: an article, and the other outlets that ran
+/// the same text (near-duplicates are one entry).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoverageItem {
+    pub card: ArticleCard,
+    pub also_at: Vec<(SourceId, String)>,
+}
+
+/// What an article page shows around the article.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Coverage {
+    pub story: Option<Story>,
+    /// Other outlets that ran this very text.
+    pub also_at: Vec<(SourceId, String)>,
+    /// Other articles of the story, one per text, newest first.
+    pub more_on_story: Vec<CoverageItem>,
+    /// Articles of other stories, most related first, one per story.
+    pub related: Vec<CoverageItem>,
+}
+
+/// Groups members by near-duplicate text, keeping the first member of each
+/// group (in the given order) as its card.
+fn by_text(members: Vec<StoryMember>) -> Vec<(ArticleId, CoverageItem)> {
+    let mut order: Vec<ArticleId> = Vec::new();
+    let mut groups: BTreeMap<ArticleId, CoverageItem> = BTreeMap::new();
+    for m in members {
+        match groups.get_mut(&m.group) {
+            Some(item) => {
+                if m.card.source_id != item.card.source_id
+                    && !item.also_at.iter().any(|(s, _)| *s == m.card.source_id)
+                {
+                    item.also_at.push((m.card.source_id, m.card.source_name));
+                }
+            }
+            None => {
+                order.push(m.group);
+                groups.insert(
+                    m.group,
+                    CoverageItem {
+                        card: m.card,
+                        also_at: Vec::new(),
+                    },
+                );
+            }
+        }
+    }
+    order
+        .into_iter()
+        .map(|g| (g, groups.remove(&g).expect("grouped above")))
+        .collect()
+}
+
+impl App {
+    /// The coverage around `article` (empty lists until it is placed).
+    pub async fn coverage(&self, article: &tidings_core::Article) -> Result<Coverage> {
+        let Some((story_id, group)) = self.store.article_story(article.id).await? else {
+            return Ok(Coverage::default());
+        };
+        let story = match self.store.story(story_id).await {
+            Ok(story) => Some(story),
+            Err(tidings_store::StoreError::NotFound) => None,
+            Err(e) => return Err(e.into()),
+        };
+        let mut coverage = Coverage {
+            story,
+            ..Coverage::default()
+        };
+        let members = self.store.story_members(story_id, 500).await?;
+        for (g, item) in by_text(members) {
+            if g == group {
+                coverage.also_at = std::iter::once((item.card.source_id, item.card.source_name))
+                    .chain(item.also_at)
+                    .filter(|(s, _)| *s != article.source_id)
+                    .collect();
+            } else if coverage.more_on_story.len() < LIST_LEN {
+                coverage.more_on_story.push(item);
+            }
+        }
+        let related = self.store.related_articles(article.id, 60).await?;
+        let mut stories_seen = vec![story_id];
+        for m in related {
+            let Some(story) = m.story else { continue };
+            if m.group == group || stories_seen.contains(&story) {
+                continue;
+            }
+            stories_seen.push(story);
+            coverage.related.push(CoverageItem {
+                card: m.card,
+                also_at: Vec::new(),
+            });
+            if coverage.related.len() >= LIST_LEN {
+                break;
+            }
+        }
+        Ok(coverage)
+    }
+
+    pub async fn story(&self, id: StoryId) -> Result<Story> {
+        self.store.story(id).await.map_err(|e| match AppError::from(e) {
+            AppError::NotFound(_) => AppError::NotFound("story"),
+            other => other,
+        })
+    }
+
+    /// Every article of a story, one entry per text, newest first.
+    pub async fn story_coverage(&self, id: StoryId) -> Result<Vec<CoverageItem>> {
+        let members = self.store.story_members(id, 1_000).await?;
+        Ok(by_text(members).into_iter().map(|(_, item)| item).collect())
+    }
+
+    /// Stories covered by the most outlets in the last `hours`, newest first
+    /// among equals.
+    pub async fn top_stories(&self, hours: i64, limit: usize) -> Result<Vec<Story>> {
+        let since = self.clock.now() - chrono::TimeDelta::hours(hours);
+        Ok(self
+            .store
+            .top_stories(since, limit.clamp(1, 200) as i64)
+            .await?)
+    }
+
+    /// An operator's correction: `article` belongs to `story`, for good.
+    pub async fn move_to_story(&self, article: ArticleId, story: StoryId) -> Result<()> {
+        self.story(story).await?;
+        self.store
+            .move_article_to_story(article, story)
+            .await
+            .map_err(|e| match AppError::from(e) {
+                AppError::NotFound(_) => AppError::NotFound("article"),
+                other => other,
+            })?;
+        self.store.reset_lease(STORY_LEASE).await?;
+        Ok(())
+    }
+
+    /// An operator's correction: `articles` leave their story and form a new
+    /// one, for good. Returns the new story's id.
+    pub async fn split_story(&self, story: StoryId, articles: &[ArticleId]) -> Result<StoryId> {
+        if articles.is_empty() {
+            return Err(AppError::Invalid("name the articles that form the new story".into()));
+        }
+        for &article in articles {
+            match self.store.article_story(article).await {
+                Ok(Some((s, _))) if s == story => {}
+                Ok(_) => {
+                    return Err(AppError::Invalid(format!(
+                        "article {article} is not in story {story}"
+                    )));
+                }
+                Err(tidings_store::StoreError::NotFound) => {
+                    return Err(AppError::NotFound("article"));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let new_story = StoryId(self.ids.next(self.clock.now()));
+        for &article in articles {
+            self.store.move_article_to_story(article, new_story).await?;
+        }
+        self.store.reset_lease(STORY_LEASE).await?;
+        Ok(new_story)
+    }
+}

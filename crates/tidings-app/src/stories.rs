@@ -1,0 +1,172 @@
+//! Stories during ingestion: new articles are folded with their copies,
+//! placed in stories and linked to related coverage by the story engine, in
+//! batches, as soon as their text is final (after extraction).
+//!
+//! The engine keeps its window in memory, so one node at a time runs it,
+//! under a lease in the database. A node that takes the lease over (or finds
+//! that an operator edited stories) reloads the window from the store first.
+
+use std::collections::BTreeSet;
+
+use tidings_core::{ArticleId, StoryId, StoryInput, StoryPlacement};
+use tidings_stories::{Document, StoryEngine};
+use tidings_store::StoryBatch;
+use tokio_util::sync::CancellationToken;
+
+use crate::{App, Result};
+
+/// The lease under which one node runs the story engine.
+pub(crate) const STORY_LEASE: &str = "story-engine";
+/// Articles placed per batch (one transaction each).
+const BATCH: i64 = 500;
+
+/// The engine and the lease generation its memory matches.
+#[derive(Default)]
+pub(crate) struct EngineSlot {
+    engine: Option<StoryEngine>,
+    generation: Option<i64>,
+}
+
+/// What a pass of the story engine did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StorySummary {
+    pub placed: usize,
+    pub moved: usize,
+    /// Whether this node reloaded the window from the store first.
+    pub reloaded: bool,
+}
+
+/// The engine's view of a stored article.
+fn document(input: &StoryInput) -> Document {
+    let body = match (&input.text, input.text_is_html) {
+        (Some(html), true) => tidings_extract::html_to_text(html),
+        (Some(text), false) => text.clone(),
+        (None, _) => String::new(),
+    };
+    Document {
+        id: input.id.0 as u64,
+        ts: input.sort_at.timestamp(),
+        title: input.title.clone().unwrap_or_default(),
+        body,
+        publisher: Some(input.source_name.clone()),
+    }
+}
+
+impl App {
+    /// Places every article whose text is final and that has no story yet,
+    /// until none is left or `stop` fires. Does nothing while another node
+    /// holds the engine's lease.
+    pub async fn place_stories(&self, stop: &CancellationToken) -> Result<StorySummary> {
+        let mut slot = self.stories.lock().await;
+        let mut summary = StorySummary::default();
+        while !stop.is_cancelled() {
+            let now = self.clock.now();
+            let Some(generation) = self
+                .store
+                .acquire_lease(
+                    STORY_LEASE,
+                    &self.worker_id,
+                    now,
+                    now + self.config.lease,
+                    self.ids.next(now),
+                )
+                .await?
+            else {
+                break;
+            };
+            if slot.generation != Some(generation) || slot.engine.is_none() {
+                slot.engine = Some(self.reload_engine().await?);
+                slot.generation = Some(generation);
+                summary.reloaded = true;
+            }
+            let inputs = self.store.unplaced_articles(BATCH).await?;
+            if inputs.is_empty() {
+                break;
+            }
+            let mut engine = slot.engine.take().expect("loaded above");
+            let (engine, batch) = tokio::task::spawn_blocking(move || {
+                let docs: Vec<Document> = inputs.iter().map(document).collect();
+                let batch = decide(&mut engine, &docs);
+                (engine, batch)
+            })
+            .await
+            .map_err(|e| crate::AppError::Invalid(format!("story engine stopped: {e}")))?;
+            slot.engine = Some(engine);
+            if let Err(error) = self.store.record_story_batch(&batch).await {
+                // The engine already believes this batch: start over from
+                // what the store holds.
+                slot.generation = None;
+                return Err(error.into());
+            }
+            summary.placed += batch.placements.len();
+            summary.moved += batch.moves.len();
+        }
+        Ok(summary)
+    }
+
+    /// Gives the story engine's lease up (a stopping worker), so another
+    /// node can take over at once.
+    pub async fn release_story_lease(&self) {
+        if let Err(error) = self.store.release_lease(STORY_LEASE, &self.worker_id).await {
+            tracing::warn!(%error, "could not release the story engine's lease");
+        }
+    }
+
+    /// Rebuilds the engine's window from the articles placed in it.
+    async fn reload_engine(&self) -> Result<StoryEngine> {
+        let mut engine = StoryEngine::default();
+        let window = chrono::TimeDelta::seconds(engine.config().window_secs);
+        let limit = engine.config().max_docs as i64;
+        let placed = self
+            .store
+            .placed_articles_since(self.clock.now() - window, limit)
+            .await?;
+        let count = placed.len();
+        let engine = tokio::task::spawn_blocking(move || {
+            for (input, placement, pinned) in &placed {
+                engine.restore(
+                    &document(input),
+                    placement.story.0 as u64,
+                    placement.group.0 as u64,
+                    *pinned,
+                );
+            }
+            engine
+        })
+        .await
+        .map_err(|e| crate::AppError::Invalid(format!("story engine stopped: {e}")))?;
+        tracing::info!(articles = count, "story engine loaded its window");
+        Ok(engine)
+    }
+}
+
+/// Runs the engine over a batch and turns its decisions into what the store
+/// records.
+fn decide(engine: &mut StoryEngine, docs: &[Document]) -> StoryBatch {
+    let outcome = engine.place_batch(docs);
+    let id = |d: u64| ArticleId(d as i64);
+    let mut touched: BTreeSet<u64> = BTreeSet::new();
+    let mut batch = StoryBatch::default();
+    for p in &outcome.placements {
+        touched.insert(p.story);
+        batch.placements.push(StoryPlacement {
+            article: id(p.doc),
+            story: StoryId(p.story as i64),
+            group: id(p.group),
+        });
+        batch
+            .related
+            .extend(p.related.iter().map(|&(r, score)| (id(p.doc), id(r), f64::from(score))));
+    }
+    for m in &outcome.moves {
+        touched.insert(m.from);
+        touched.insert(m.to);
+        batch.moves.push((id(m.doc), StoryId(m.to as i64)));
+    }
+    for story in touched {
+        if let Some(lead) = engine.representative(story) {
+            batch.leads.push((StoryId(story as i64), id(lead)));
+        }
+    }
+    batch
+}
