@@ -111,10 +111,13 @@ impl App {
     }
 
     pub async fn story(&self, id: StoryId) -> Result<Story> {
-        self.store.story(id).await.map_err(|e| match AppError::from(e) {
-            AppError::NotFound(_) => AppError::NotFound("story"),
-            other => other,
-        })
+        self.store
+            .story(id)
+            .await
+            .map_err(|e| match AppError::from(e) {
+                AppError::NotFound(_) => AppError::NotFound("story"),
+                other => other,
+            })
     }
 
     /// Every article of a story, one entry per text, newest first.
@@ -151,7 +154,9 @@ impl App {
     /// one, for good. Returns the new story's id.
     pub async fn split_story(&self, story: StoryId, articles: &[ArticleId]) -> Result<StoryId> {
         if articles.is_empty() {
-            return Err(AppError::Invalid("name the articles that form the new story".into()));
+            return Err(AppError::Invalid(
+                "name the articles that form the new story".into(),
+            ));
         }
         for &article in articles {
             match self.store.article_story(article).await {

@@ -22,8 +22,8 @@ pub use coverage::{Coverage, CoverageItem};
 pub use error::AppError;
 pub use extraction::ExtractSummary;
 pub use feeds::{Followed, ImportReport};
-pub use stories::StorySummary;
 pub use ingest::{FeedReport, FetchObserver, FetchSummary, PollResult};
+pub use stories::StorySummary;
 pub use websub::PushReport;
 pub use worker::run_worker;
 

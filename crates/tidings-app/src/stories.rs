@@ -9,8 +9,8 @@
 use std::collections::BTreeSet;
 
 use tidings_core::{ArticleId, StoryId, StoryInput, StoryPlacement};
-use tidings_stories::{Document, StoryEngine};
 use tidings_store::StoryBatch;
+use tidings_stories::{Document, StoryEngine};
 use tokio_util::sync::CancellationToken;
 
 use crate::{App, Result};
@@ -154,9 +154,11 @@ fn decide(engine: &mut StoryEngine, docs: &[Document]) -> StoryBatch {
             story: StoryId(p.story as i64),
             group: id(p.group),
         });
-        batch
-            .related
-            .extend(p.related.iter().map(|&(r, score)| (id(p.doc), id(r), f64::from(score))));
+        batch.related.extend(
+            p.related
+                .iter()
+                .map(|&(r, score)| (id(p.doc), id(r), f64::from(score))),
+        );
     }
     for m in &outcome.moves {
         touched.insert(m.from);

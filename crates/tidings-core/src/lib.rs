@@ -12,8 +12,7 @@ pub use id::{ArticleId, FeedId, IdGenerator, SourceId, StoryId};
 pub use model::{
     Article, ArticleCard, ExtractMode, ExtractedBody, ExtractionState, Feed, FeedEntry,
     FeedOutcome, FeedState, InsertReport, NewFeed, ParsedFeed, Source, Story, StoryInput,
-    StoryPlacement, WebSubState,
-    WebSubSubscription, host_key,
+    StoryPlacement, WebSubState, WebSubSubscription, host_key,
 };
 pub use schedule::{NextPoll, PollHints, Schedule};
 pub use time_ago::time_ago;

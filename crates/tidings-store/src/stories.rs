@@ -191,7 +191,11 @@ impl Store {
     pub async fn reset_lease(&self, name: &str) -> Result<()> {
         const SQL: &str = "DELETE FROM leases WHERE name = $1";
         on_writer!(&self.db, |pool| {
-            sqlx::query(SQL).bind(name).execute(pool).await?.rows_affected()
+            sqlx::query(SQL)
+                .bind(name)
+                .execute(pool)
+                .await?
+                .rows_affected()
         });
         Ok(())
     }
@@ -329,14 +333,13 @@ impl Store {
             let Some(before) = before else {
                 return Err(StoreError::NotFound);
             };
-            let moved = sqlx::query(
-                "UPDATE articles SET story_id = $2, story_pinned = TRUE WHERE id = $1",
-            )
-            .bind(article.0)
-            .bind(story.0)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+            let moved =
+                sqlx::query("UPDATE articles SET story_id = $2, story_pinned = TRUE WHERE id = $1")
+                    .bind(article.0)
+                    .bind(story.0)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
             one_row(moved)?;
             if let Some(before) = before {
                 refresh_story(&mut tx, before).await?;
@@ -400,7 +403,11 @@ impl Store {
     }
 
     /// Articles the engine found related to `article`, best first.
-    pub async fn related_articles(&self, article: ArticleId, limit: i64) -> Result<Vec<StoryMember>> {
+    pub async fn related_articles(
+        &self,
+        article: ArticleId,
+        limit: i64,
+    ) -> Result<Vec<StoryMember>> {
         let sql = format!(
             "SELECT {MEMBER_COLUMNS} FROM related_articles r
              JOIN articles a ON a.id = r.related_id
@@ -423,7 +430,10 @@ impl Store {
     pub async fn article_story(&self, article: ArticleId) -> Result<Option<(StoryId, ArticleId)>> {
         const SQL: &str = "SELECT story_id, dup_group_id FROM articles WHERE id = $1";
         let row: Option<(Option<i64>, Option<i64>)> = on_reader!(&self.db, |pool| {
-            sqlx::query_as(SQL).bind(article.0).fetch_optional(pool).await?
+            sqlx::query_as(SQL)
+                .bind(article.0)
+                .fetch_optional(pool)
+                .await?
         });
         let (story, group) = row.ok_or(StoreError::NotFound)?;
         Ok(story.map(|s| (StoryId(s), ArticleId(group.unwrap_or(article.0)))))

@@ -28,6 +28,7 @@ pub fn router(app: App) -> Router {
     Router::new()
         .route("/", get(pages::front_page))
         .route("/articles/{id}", get(pages::article_page))
+        .route("/stories/{id}", get(pages::story_page))
         .route("/static/style.css", get(pages::stylesheet))
         .route("/healthz", get(pages::health))
         .route(

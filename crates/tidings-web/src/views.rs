@@ -2,7 +2,8 @@
 //! templates stay free of logic.
 
 use chrono::{DateTime, Utc};
-use tidings_core::{Article, ArticleCard, time_ago};
+use tidings_app::CoverageItem;
+use tidings_core::{Article, ArticleCard, Story, time_ago};
 
 /// A moment as a page shows it: "4 hours ago", with the exact time for
 /// `<time datetime>` and its tooltip.
@@ -36,6 +37,58 @@ impl CardView {
             title: headline(card.title.as_deref()),
             source: card.source_name.clone(),
             when: When::new(card.sort_at, now),
+        }
+    }
+}
+
+/// An entry of a coverage list: an article and the other outlets that ran
+/// the same text.
+pub struct CoverageView {
+    pub card: CardView,
+    /// "Also at A, B" (empty when no other outlet ran it).
+    pub also_at: String,
+}
+
+impl CoverageView {
+    pub fn new(item: &CoverageItem, now: DateTime<Utc>) -> Self {
+        Self {
+            card: CardView::new(&item.card, now),
+            also_at: outlets(item.also_at.iter().map(|(_, name)| name.as_str())),
+        }
+    }
+}
+
+/// "A, B and 3 more": outlet names for a line of text.
+pub fn outlets<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    const SHOWN: usize = 4;
+    let names: Vec<&str> = names.collect();
+    let mut line = names[..names.len().min(SHOWN)].join(", ");
+    if names.len() > SHOWN {
+        line.push_str(&format!(" and {} more", names.len() - SHOWN));
+    }
+    line
+}
+
+pub struct StoryView {
+    pub href: String,
+    pub title: String,
+    pub first_source: Option<String>,
+    pub first_when: When,
+    pub updated_when: When,
+    pub article_count: i64,
+    pub source_count: i64,
+}
+
+impl StoryView {
+    pub fn new(story: &Story, now: DateTime<Utc>) -> Self {
+        Self {
+            href: format!("/stories/{}", story.id),
+            title: headline(story.title.as_deref()),
+            first_source: story.first_source_name.clone(),
+            first_when: When::new(story.first_seen_at, now),
+            updated_when: When::new(story.updated_at, now),
+            article_count: story.article_count,
+            source_count: story.source_count,
         }
     }
 }

@@ -34,6 +34,9 @@ enum Command {
     /// Follow, list, import and export feeds.
     #[command(subcommand)]
     Feeds(commands::feeds::FeedsCommand),
+    /// List stories, and move or split articles the clusterer misplaced.
+    #[command(subcommand)]
+    Stories(commands::story_admin::StoriesCommand),
     /// Poll due feeds and store new articles.
     Fetch(commands::fetch::FetchArgs),
     /// Extract the article from a saved page (prints JSON; needs no
@@ -92,6 +95,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Feeds(command) => commands::feeds::run(&app, command).await,
+        Command::Stories(command) => commands::story_admin::run(&app, command).await,
         Command::Fetch(args) => commands::fetch::run(app.clone(), &settings, args).await,
         Command::Bench(_)
         | Command::Extract(_)

@@ -9,8 +9,8 @@ CREATE TABLE stories (
     first_source_id   BIGINT,
     first_seen_at     TIMESTAMPTZ NOT NULL,
     updated_at        TIMESTAMPTZ NOT NULL,
-    article_count     INTEGER NOT NULL DEFAULT 0,
-    source_count      INTEGER NOT NULL DEFAULT 0
+    article_count     BIGINT NOT NULL DEFAULT 0,
+    source_count      BIGINT NOT NULL DEFAULT 0
 );
 CREATE INDEX stories_updated_at ON stories (updated_at DESC);
 

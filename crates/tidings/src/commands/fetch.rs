@@ -36,6 +36,8 @@ pub async fn run(app: App, settings: &Settings, args: FetchArgs) -> anyhow::Resu
     let summary = app.fetch_due(args.all, &progress).await?;
     progress.bar.finish_and_clear();
     let extracted = app.extract_pending(&CancellationToken::new()).await?;
+    let placed = app.place_stories(&CancellationToken::new()).await?;
+    app.release_story_lease().await;
     println!(
         "polled {} feeds: {} fetched, {} not modified, {} failed; {} new articles, {} seen again in other feeds",
         summary.feeds,
@@ -49,6 +51,12 @@ pub async fn run(app: App, settings: &Settings, args: FetchArgs) -> anyhow::Resu
         println!(
             "fetched {} article pages for full text: {} extracted, {} failed",
             extracted.pages, extracted.extracted, extracted.failed
+        );
+    }
+    if placed.placed > 0 {
+        println!(
+            "placed {} articles in stories ({} earlier ones moved)",
+            placed.placed, placed.moved
         );
     }
     Ok(())

@@ -4,3 +4,4 @@ pub mod feeds;
 pub mod fetch;
 pub mod serve;
 pub mod stories;
+pub mod story_admin;
