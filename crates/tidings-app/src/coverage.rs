@@ -33,18 +33,24 @@ pub struct Coverage {
     pub related: Vec<CoverageItem>,
 }
 
-/// Groups members by near-duplicate text, keeping the first member of each
-/// group (in the given order) as its card.
+/// Groups members by near-duplicate text, in the order groups first appear;
+/// each group's card is its earliest publication.
 fn by_text(members: Vec<StoryMember>) -> Vec<(ArticleId, CoverageItem)> {
     let mut order: Vec<ArticleId> = Vec::new();
     let mut groups: BTreeMap<ArticleId, CoverageItem> = BTreeMap::new();
     for m in members {
         match groups.get_mut(&m.group) {
             Some(item) => {
-                if m.card.source_id != item.card.source_id
-                    && !item.also_at.iter().any(|(s, _)| *s == m.card.source_id)
+                // The card is the first publication of the text; the others
+                // are outlets that also ran it.
+                let mut other = m.card;
+                if (other.sort_at, other.id) < (item.card.sort_at, item.card.id) {
+                    std::mem::swap(&mut item.card, &mut other);
+                }
+                if other.source_id != item.card.source_id
+                    && !item.also_at.iter().any(|(s, _)| *s == other.source_id)
                 {
-                    item.also_at.push((m.card.source_id, m.card.source_name));
+                    item.also_at.push((other.source_id, other.source_name));
                 }
             }
             None => {

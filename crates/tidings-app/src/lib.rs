@@ -88,7 +88,9 @@ impl App {
         let fetcher = Fetcher::new(config.fetch.clone())
             .map_err(|e| AppError::Invalid(format!("HTTP client: {e}")))?;
         let ids = Arc::new(IdGenerator::new());
-        let worker_id = format!("{}-{}", std::process::id(), ids.next(clock.now()) & 0xffff);
+        // Random, not time-derived: two apps built in the same millisecond
+        // (two nodes in one test process) must not share leases.
+        let worker_id = format!("{}-{:08x}", std::process::id(), rand::random::<u32>());
         Ok(Self {
             store,
             fetcher,

@@ -12,7 +12,12 @@ use tidings_core::{ArticleId, FeedEntry, IdGenerator, ManualClock};
 use tidings_store::testing::TestDatabase;
 use tower::ServiceExt;
 
-tidings_store::on_both_databases!(empty_site, pages_show_articles, unknown_pages_are_real_404s);
+tidings_store::on_both_databases!(
+    empty_site,
+    pages_show_articles,
+    stories_show_on_pages,
+    unknown_pages_are_real_404s
+);
 
 async fn get(router: &Router, path: &str) -> (StatusCode, axum::http::HeaderMap, String) {
     let response = router
@@ -145,6 +150,122 @@ async fn pages_show_articles(db: &TestDatabase) {
         front.contains("1 day ago") && front.contains("2 days ago"),
         "{front}"
     );
+}
+
+const WIRE: &str = "The European Central Bank left interest rates unchanged on Thursday, \
+    with its president saying that inflation in the euro zone was expected to stay low for a \
+    prolonged period. Officials discussed buying bonds to support the economy, but no decision \
+    was taken, and markets reacted calmly to the announcement in Frankfurt. Analysts said the \
+    bank could act at its next meeting in June if prices kept falling, and that the strong euro \
+    was hurting exporters in southern Europe, where factories have cut jobs this winter.";
+
+/// What each outlet prints under its articles (boilerplate, not content).
+const WIRE_FOOTER: &str = "Our journalism is funded by readers like you. Subscribe today for \
+    unlimited access to every article, the morning newsletter, the archive and the app, and \
+    support independent reporting from our newsroom and correspondents around the world, \
+    every day of the year, wherever you are.";
+
+async fn stories_show_on_pages(db: &TestDatabase) {
+    let now = Utc.with_ymd_and_hms(2026, 11, 29, 12, 0, 0).unwrap();
+    let clock = ManualClock::new(now);
+    let (app, router) = site(db, &clock);
+    let ids = IdGenerator::new();
+    let mut publish = Vec::new();
+    for (host, title, body, minutes) in [
+        ("wire.example", "ECB holds rates", WIRE.to_owned(), 240),
+        (
+            "copy.example",
+            "Rates unchanged at ECB",
+            format!("FRANKFURT - {WIRE}"),
+            200,
+        ),
+        (
+            "view.example",
+            "ECB holds rates as strong euro hurts exporters",
+            "The ECB kept interest rates on hold on Thursday and its president said inflation \
+             in the euro zone would stay low for a prolonged period; exporters in southern \
+             Europe complain that the strong euro hurts them, and analysts expect the central \
+             bank to act in June if prices keep falling, after a winter of job cuts."
+                .repeat(2),
+            31,
+        ),
+        (
+            "sport.example",
+            "Lakers beat Celtics in overtime",
+            "LeBron James scored 40 points as the Lakers won in Boston after overtime, their \
+             fifth straight win on the road, and the coach praised a defence that held the \
+             Celtics to their lowest score of the season in front of a sold-out arena."
+                .repeat(2),
+            20,
+        ),
+    ] {
+        let feed = app
+            .follow_url(&format!("https://{host}/rss"))
+            .await
+            .unwrap();
+        let entry = FeedEntry {
+            guid: "1".into(),
+            url: Some(format!("https://{host}/1")),
+            url_key: Some(format!("{host}/1")),
+            content_hash: host.into(),
+            title: Some(title.into()),
+            // Long enough to be full text: no page to fetch.
+            content: Some(format!("<p>{body}</p><p>{WIRE_FOOTER}</p>")),
+            published_at: Some(now - TimeDelta::minutes(minutes)),
+            ..FeedEntry::default()
+        };
+        db.store()
+            .insert_entries(&feed, &[entry], now, || ArticleId(ids.next(now)))
+            .await
+            .unwrap();
+        publish.push(title);
+    }
+    let placed = app
+        .place_stories(&tokio_util::sync::CancellationToken::new())
+        .await
+        .unwrap();
+    assert_eq!(placed.placed, 4);
+
+    let (_, _, front) = get(&router, "/").await;
+    assert!(front.contains("Top stories"), "{front}");
+    assert!(front.contains("3 outlets · 3 articles"), "{front}");
+    let start = front.find("href=\"/stories/").unwrap() + "href=\"".len();
+    let end = start + front[start..].find('"').unwrap();
+    let story_href = front[start..end].to_owned();
+
+    let (status, _, story) = get(&router, &story_href).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        story.contains("first reported by <span class=\"source\">wire.example"),
+        "{story}"
+    );
+    assert!(
+        story.contains("also at copy.example"),
+        "copies are one entry: {story}"
+    );
+    assert!(story.contains("ECB holds rates as strong euro hurts exporters"));
+    assert!(!story.contains("Lakers"));
+
+    let wire = app.latest_articles(10).await.unwrap();
+    let wire = wire
+        .iter()
+        .find(|c| c.title.as_deref() == Some("ECB holds rates"))
+        .unwrap();
+    let (_, _, page) = get(&router, &format!("/articles/{}", wire.id)).await;
+    assert!(page.contains("Also published by copy.example"), "{page}");
+    let more = page.find("More on this story").expect("more on this story");
+    assert!(page[more..].contains("ECB holds rates as strong euro hurts exporters"));
+    assert!(page[more..].contains("31 minutes ago"), "{page}");
+    assert!(
+        page.contains(&format!("href=\"{story_href}\"")),
+        "full coverage link"
+    );
+    if let Some(related) = page.find("Related articles") {
+        assert!(
+            !page[related..].contains("Rates unchanged at ECB"),
+            "never a copy"
+        );
+    }
 }
 
 async fn unknown_pages_are_real_404s(db: &TestDatabase) {
