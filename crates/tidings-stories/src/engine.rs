@@ -28,8 +28,10 @@ pub struct EngineConfig {
     pub max_docs: usize,
     /// Re-examine the newest assignments after this many new articles...
     pub refine_every: usize,
-    /// ...looking at this many of the newest articles.
+    /// ...looking at this many of the newest articles...
     pub refine_scope: usize,
+    /// ...of which those this recent (behind the newest) are always examined.
+    pub open_secs: i64,
     /// Related articles kept per article.
     pub related: usize,
 }
@@ -44,6 +46,7 @@ impl Default for EngineConfig {
             max_docs: 200_000,
             refine_every: 500,
             refine_scope: 10_000,
+            open_secs: 6 * 3600,
             related: 10,
         }
     }
@@ -85,6 +88,8 @@ struct DocState {
     group: DocId,
     /// Placed by an operator: refinement leaves it where it is.
     pinned: bool,
+    /// Admission order, to tell what arrived since the last refinement.
+    seq: u64,
 }
 
 pub struct StoryEngine {
@@ -99,6 +104,11 @@ pub struct StoryEngine {
     newest: i64,
     since_refine: usize,
     pending_moves: Vec<Move>,
+    /// Admissions so far, and how many of them refinement has seen.
+    seq: u64,
+    refined_through: u64,
+    /// Stories that gained or lost articles since the last refinement.
+    changed_stories: rustc_hash::FxHashSet<StoryId>,
 }
 
 impl Default for StoryEngine {
@@ -121,6 +131,9 @@ impl StoryEngine {
             newest: i64::MIN,
             since_refine: 0,
             pending_moves: Vec::new(),
+            seq: 0,
+            refined_through: 0,
+            changed_stories: Default::default(),
         }
     }
 
@@ -184,6 +197,9 @@ impl StoryEngine {
         self.vocabulary.add_document(features.term_ids());
         let vector = self.vocabulary.weigh(&features.counts);
         self.admit(doc.id, doc.ts, features, vector, story, group, pinned);
+        // Placed before: not news to refinement.
+        self.refined_through = self.seq;
+        self.changed_stories.remove(&story);
         self.evict();
     }
 
@@ -215,10 +231,12 @@ impl StoryEngine {
         pinned: bool,
     ) {
         self.clusterer.add(story, id, &vector, ts);
+        self.changed_stories.insert(story);
         self.related.insert(id, &vector);
         self.dedup.insert(id, features.sketch, group);
         self.order.insert((ts, id));
         self.newest = self.newest.max(ts);
+        self.seq += 1;
         self.docs.insert(
             id,
             DocState {
@@ -228,6 +246,7 @@ impl StoryEngine {
                 story,
                 group,
                 pinned,
+                seq: self.seq,
             },
         );
     }
@@ -271,7 +290,7 @@ impl StoryEngine {
     pub fn place_batch(&mut self, docs: &[Document]) -> BatchOutcome {
         let placements = docs.iter().map(|d| self.place(d)).collect();
         let mut moves = self.take_moves();
-        if !docs.is_empty() {
+        if self.since_refine > 0 {
             moves.extend(self.refine());
         }
         BatchOutcome { placements, moves }
@@ -334,13 +353,30 @@ impl StoryEngine {
             .into_iter()
             .rev()
             .collect();
+        // Re-weigh with today's frequencies. Examined again: recent articles
+        // (their placement is still open), articles placed since the last
+        // look, articles of stories that changed since, and articles whose
+        // weights really changed. Once the vocabulary has settled, that is
+        // the last hours and the live stories, not the whole window.
+        let horizon = self.newest.saturating_sub(self.config.open_secs);
+        let mut examine: Vec<DocId> = Vec::new();
         for id in &ids {
             let state = self.docs.get_mut(id).expect("ordered docs are held");
             let vector = self.vocabulary.weigh(&state.counts);
+            let fresh = state.seq > self.refined_through;
+            let story_changed = self.changed_stories.contains(&state.story);
+            let recent = state.ts >= horizon;
+            if !fresh && !recent && !story_changed && vector.cosine(&state.vector) >= SETTLED {
+                continue;
+            }
             self.clusterer.remove(state.story, *id, &state.vector);
             self.clusterer.add(state.story, *id, &vector, state.ts);
             state.vector = vector;
+            examine.push(*id);
         }
+        self.refined_through = self.seq;
+        self.changed_stories.clear();
+        let ids = examine;
         let mut touched: Vec<StoryId> = ids.iter().map(|id| self.docs[id].story).collect();
         touched.sort_unstable();
         touched.dedup();
@@ -404,6 +440,8 @@ impl StoryEngine {
         let from = std::mem::replace(&mut state.story, to);
         self.clusterer.remove(from, doc, &state.vector);
         self.clusterer.add(to, doc, &state.vector, state.ts);
+        self.changed_stories.insert(from);
+        self.changed_stories.insert(to);
     }
 
     fn has_pinned(&self, story: StoryId) -> bool {
@@ -413,6 +451,10 @@ impl StoryEngine {
             .any(|d| self.docs[d].pinned)
     }
 }
+
+/// An article whose re-weighed vector is this close to the one it was
+/// placed with has nothing new to say.
+const SETTLED: f32 = 0.99;
 
 /// How much closer another story must be before refinement moves an article:
 /// without a margin, articles between two stories would flap.

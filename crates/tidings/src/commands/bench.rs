@@ -21,6 +21,19 @@ pub enum BenchCommand {
         #[arg(long)]
         model_only: bool,
     },
+    /// Run the story engine (folding, clustering, related) over a JSON-lines
+    /// stream, or over N synthetic articles arriving one every 30 seconds,
+    /// in batches of 500 as ingestion does; print articles/s, one thread,
+    /// and the most articles the window held (memory follows the window,
+    /// not the stream).
+    Stories {
+        /// A stream as `tidings cluster` reads it.
+        #[arg(long, value_name = "FILE.jsonl", conflicts_with = "synthetic")]
+        input: Option<PathBuf>,
+        /// Generate this many articles instead.
+        #[arg(long, value_name = "N", required_unless_present = "input")]
+        synthetic: Option<usize>,
+    },
 }
 
 pub fn run(command: BenchCommand) -> anyhow::Result<()> {
@@ -30,7 +43,79 @@ pub fn run(command: BenchCommand) -> anyhow::Result<()> {
             rounds,
             model_only,
         } => feeds(&dir, rounds.max(1), model_only),
+        BenchCommand::Stories { input, synthetic } => stories(input.as_deref(), synthetic),
     }
+}
+
+fn stories(input: Option<&Path>, synthetic: Option<usize>) -> anyhow::Result<()> {
+    use tidings_stories::{Document, StoryEngine};
+    let docs: Vec<Document> = match (input, synthetic) {
+        (Some(path), _) => {
+            let file = std::fs::File::open(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            tidings_stories::input::read(std::io::BufReader::new(file))?.docs
+        }
+        (None, Some(n)) => synthetic_stream(n),
+        (None, None) => anyhow::bail!("give --input FILE.jsonl or --synthetic N"),
+    };
+    let mut engine = StoryEngine::default();
+    let (mut held, mut stories) = (0, std::collections::HashSet::new());
+    let started = Instant::now();
+    for batch in docs.chunks(500) {
+        let outcome = engine.place_batch(batch);
+        held = held.max(engine.len());
+        stories.extend(outcome.placements.iter().map(|p| p.story));
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    println!(
+        "{} articles in {:.2} s: {:.0} articles/s; {} stories; at most {} articles held; peak RSS {}",
+        docs.len(),
+        elapsed,
+        docs.len() as f64 / elapsed,
+        stories.len(),
+        held,
+        peak_rss().unwrap_or_else(|| "unknown".into())
+    );
+    Ok(())
+}
+
+/// Articles about random stories: each story has six key words drawn from a
+/// large vocabulary; each article takes three of them and twenty background
+/// words. One article every 30 seconds; a story runs for about two hours.
+fn synthetic_stream(n: usize) -> Vec<tidings_stories::Document> {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+    let word = |rng: &mut rand::rngs::StdRng| format!("w{}", rng.random_range(0..200_000u32));
+    let mut live: Vec<(Vec<String>, i64)> = Vec::new();
+    (0..n)
+        .map(|i| {
+            let ts = i as i64 * 30;
+            live.retain(|(_, until)| *until > ts);
+            if live.len() < 40 || rng.random_bool(0.1) {
+                let keys = (0..6).map(|_| word(&mut rng)).collect();
+                live.push((keys, ts + 7_200));
+            }
+            let story = &live[rng.random_range(0..live.len())].0;
+            let mut words: Vec<String> = (0..3)
+                .map(|_| story[rng.random_range(0..6)].clone())
+                .collect();
+            words.extend((0..20).map(|_| word(&mut rng)));
+            tidings_stories::Document {
+                id: i as u64 + 1,
+                ts,
+                title: words[..3].join(" "),
+                body: words[3..].join(" "),
+                publisher: None,
+            }
+        })
+        .collect()
+}
+
+/// The process's peak resident memory, from /proc (Linux).
+fn peak_rss() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    Some(line.trim_start_matches("VmHWM:").trim().to_owned())
 }
 
 fn feeds(dir: &Path, rounds: usize, model_only: bool) -> anyhow::Result<()> {
