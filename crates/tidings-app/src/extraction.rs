@@ -58,35 +58,98 @@ impl App {
         Ok(summary)
     }
 
-    /// Fetches one page, extracts its article and records the outcome.
+    /// Fetches one page, extracts its article and records the outcome. The
+    /// page may say the article lives at another address (a redirect, a
+    /// `rel=canonical` on the same site): the article takes that identity,
+    /// and when another article already has it the two become one.
     async fn extract_page(&self, id: ArticleId, url: String) -> Result<bool> {
-        let result = match self.fetcher.get_page(&url).await {
-            Err(error) => Err(error.to_string()),
-            Ok(Fetched::NotModified { .. }) => Err("the server answered 304 to a plain GET".into()),
+        let (result, identity) = match self.fetcher.get_page(&url).await {
+            Err(error) => (Err(error.to_string()), None),
+            Ok(Fetched::NotModified { .. }) => {
+                (Err("the server answered 304 to a plain GET".into()), None)
+            }
             Ok(Fetched::Body {
                 body, final_url, ..
             }) => tokio::task::spawn_blocking(move || {
                 let base = url::Url::parse(&final_url).ok();
                 let article = tidings_extract::extract(&body, base.as_ref());
+                let identity = page_identity(&final_url, article.canonical_url.as_deref());
                 if article.text.chars().count() < MIN_ARTICLE_CHARS {
-                    return Err("no article text found on the page".to_owned());
+                    return (
+                        Err("no article text found on the page".to_owned()),
+                        identity,
+                    );
                 }
-                Ok(ExtractedBody {
+                let body = ExtractedBody {
                     html: article.html,
                     text: article.text,
                     lead_image: article.lead_image,
                     word_count: i32::try_from(article.word_count).unwrap_or(i32::MAX),
-                })
+                };
+                (Ok(body), identity)
             })
             .await
-            .unwrap_or_else(|e| Err(format!("the extractor stopped: {e}"))),
+            .unwrap_or_else(|e| (Err(format!("the extractor stopped: {e}")), None)),
         };
         if let Err(error) = &result {
             tracing::info!(%url, %error, "article page not extracted; the feed's text stays");
+        }
+        let mut id = id;
+        if let Some((page_url, key)) = identity
+            && tidings_fetch::url_key(&url).as_deref() != Some(key.as_str())
+        {
+            let survivor = self.store.rekey_article(id, &page_url, &key).await?;
+            if survivor != id {
+                tracing::info!(%url, %page_url, "article is one already known at its page's address");
+                if result.is_err() {
+                    // The known article keeps what it has.
+                    return Ok(false);
+                }
+                id = survivor;
+            }
         }
         self.store
             .record_extraction(id, &result, self.clock.now())
             .await?;
         Ok(result.is_ok())
+    }
+}
+
+/// The address a fetched page gives its article, and its URL key: its
+/// `rel=canonical` when that stays on the site the page came from (a
+/// canonical elsewhere names a syndication source, which is near-duplicate
+/// folding's business, not identity), else where redirects ended.
+fn page_identity(final_url: &str, canonical: Option<&str>) -> Option<(String, String)> {
+    let host = |u: &url::Url| {
+        u.host_str()
+            .map(|h| h.trim_start_matches("www.").to_ascii_lowercase())
+    };
+    let landed = tidings_fetch::clean_url(final_url)?;
+    let chosen = canonical
+        .and_then(tidings_fetch::clean_url)
+        .filter(|c| host(c) == host(&landed))
+        .unwrap_or(landed);
+    let key = tidings_fetch::url_key(chosen.as_str())?;
+    Some((chosen.to_string(), key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_identity;
+
+    #[test]
+    fn canonical_on_the_same_site_wins_elsewhere_not() {
+        let same = page_identity(
+            "https://www.news.example/a?utm_source=x",
+            Some("https://news.example/story/a"),
+        );
+        assert_eq!(same.unwrap().1, "news.example/story/a");
+        let elsewhere = page_identity("https://news.example/a", Some("https://wire.example/a"));
+        assert_eq!(elsewhere.unwrap().1, "news.example/a");
+        assert_eq!(
+            page_identity("https://news.example/a", None).unwrap().0,
+            "https://news.example/a"
+        );
+        assert!(page_identity("not a url", None).is_none());
     }
 }

@@ -27,6 +27,7 @@ tidings_store::on_both_databases!(
     a_stopped_workers_leases_are_taken_over,
     a_stopping_worker_claims_nothing_new,
     teasers_get_their_full_article_from_the_page,
+    a_page_reached_by_another_address_is_the_same_article,
 );
 
 /// Requests the publisher received, by path.
@@ -56,6 +57,23 @@ fn rss(title: &str, items: &[(&str, &str)]) -> String {
     )
 }
 
+fn harbour_page(canonical: Option<&str>) -> axum::response::Html<String> {
+    let paragraph = "The council voted on Tuesday to rebuild the harbour wall, \
+        after a winter of storms left it cracked, and engineers said the work would \
+        take two years, cost more than planned, and close the north quay.";
+    let canonical = canonical
+        .map(|href| format!(r#"<link rel="canonical" href="{href}">"#))
+        .unwrap_or_default();
+    axum::response::Html(format!(
+        r#"<html><head><title>Harbour wall | Gazette</title>{canonical}
+        <meta property="og:image" content="/img/wall.jpg"></head><body>
+        <nav><a href="/">Home</a></nav>
+        <article><h1>Harbour wall to be rebuilt</h1>
+        <p>{paragraph}</p><p>{paragraph}</p><p>{paragraph}</p></article>
+        <footer>Copyright</footer></body></html>"#
+    ))
+}
+
 async fn publisher() -> (String, Hits) {
     let hits = Hits::default();
     let counted = hits.clone();
@@ -72,21 +90,14 @@ async fn publisher() -> (String, Hits) {
             "/teaser.xml",
             get(|| async { rss("Teasers", &[("t1", "/story/full"), ("t2", "/story/missing")]) }),
         )
+        .route("/story/full", get(|| async { harbour_page(None) }))
+        // The same article behind a link shortener, and as an AMP copy that
+        // names its canonical address.
+        .route("/short/77", get(|| async { Redirect::permanent("/story/full") }))
+        .route("/amp/full", get(|| async { harbour_page(Some("/story/full")) }))
         .route(
-            "/story/full",
-            get(|| async {
-                let paragraph = "The council voted on Tuesday to rebuild the harbour wall, \
-                    after a winter of storms left it cracked, and engineers said the work would \
-                    take two years, cost more than planned, and close the north quay.";
-                axum::response::Html(format!(
-                    r#"<html><head><title>Harbour wall | Gazette</title>
-                    <meta property="og:image" content="/img/wall.jpg"></head><body>
-                    <nav><a href="/">Home</a></nav>
-                    <article><h1>Harbour wall to be rebuilt</h1>
-                    <p>{paragraph}</p><p>{paragraph}</p><p>{paragraph}</p></article>
-                    <footer>Copyright</footer></body></html>"#
-                ))
-            }),
+            "/teaser-again.xml",
+            get(|| async { rss("Elsewhere", &[("s1", "/short/77"), ("s2", "/amp/full")]) }),
         )
         .route("/robots.txt", get(|| async { "User-agent: *\nDisallow: /private/\n" }))
         .route(
@@ -500,4 +511,35 @@ async fn teasers_get_their_full_article_from_the_page(db: &TestDatabase) {
     assert_eq!(states.len(), 2, "{states:?}");
     // Nothing is left to do.
     assert_eq!(app.extract_pending(&stop).await.unwrap().pages, 0);
+}
+
+async fn a_page_reached_by_another_address_is_the_same_article(db: &TestDatabase) {
+    let (base, _) = publisher().await;
+    let app = app(db, true, Arc::new(SystemClock));
+    app.follow_url(&format!("{base}/teaser.xml")).await.unwrap();
+    app.follow_url(&format!("{base}/teaser-again.xml"))
+        .await
+        .unwrap();
+    let polled = app.fetch_due(false, &()).await.unwrap();
+    assert_eq!(
+        polled.new_articles, 4,
+        "four addresses look like four articles"
+    );
+    let stop = tokio_util::sync::CancellationToken::new();
+    app.extract_pending(&stop).await.unwrap();
+
+    // The shortener redirects to /story/full and the AMP copy names it as
+    // canonical: one article, three appearances, at its canonical address.
+    let store = db.store();
+    assert_eq!(store.count_articles().await.unwrap(), 2);
+    let full = store
+        .latest_articles(10)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.url.as_deref() == Some(&format!("{base}/story/full")))
+        .expect("the article at its canonical address");
+    assert_eq!(store.appearance_count(full.id).await.unwrap(), 3);
+    let article = app.article(full.id).await.unwrap();
+    assert!(article.body_html.unwrap().contains("harbour wall"));
 }

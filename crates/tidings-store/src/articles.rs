@@ -194,6 +194,73 @@ impl Store {
         Ok(report)
     }
 
+    /// Gives an article the identity its page declares (after redirects, its
+    /// `rel=canonical`): its URL and URL key become `url` and `url_key`. When
+    /// another article already holds that key, the two are one article: this
+    /// one's appearances move to the other and this one goes. Returns the
+    /// article that remains.
+    pub async fn rekey_article(
+        &self,
+        id: ArticleId,
+        url: &str,
+        url_key: &str,
+    ) -> Result<ArticleId> {
+        match self.try_rekey_article(id, url, url_key).await {
+            // Another node gave an article this key between our look-up and
+            // our update: now there is a holder to merge into.
+            Err(StoreError::Database(sqlx::Error::Database(e))) if e.is_unique_violation() => {
+                self.try_rekey_article(id, url, url_key).await
+            }
+            other => other,
+        }
+    }
+
+    async fn try_rekey_article(
+        &self,
+        id: ArticleId,
+        url: &str,
+        url_key: &str,
+    ) -> Result<ArticleId> {
+        const HOLDER: &str = "SELECT id FROM articles WHERE url_key = $1 AND id <> $2";
+        const MOVE_APPEARANCES: &str =
+            "UPDATE appearances SET article_id = $2 WHERE article_id = $1";
+        const DELETE: &str = "DELETE FROM articles WHERE id = $1";
+        const REKEY: &str = "UPDATE articles SET url = $2, url_key = $3 WHERE id = $1";
+        let survivor = on_writer!(&self.db, |pool| {
+            let mut tx = pool.begin().await?;
+            let holder: Option<i64> = sqlx::query_scalar(HOLDER)
+                .bind(url_key)
+                .bind(id.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let survivor = match holder {
+                Some(other) => {
+                    sqlx::query(MOVE_APPEARANCES)
+                        .bind(id.0)
+                        .bind(other)
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query(DELETE).bind(id.0).execute(&mut *tx).await?;
+                    other
+                }
+                None => {
+                    let done = sqlx::query(REKEY)
+                        .bind(id.0)
+                        .bind(url)
+                        .bind(url_key)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                    one_row(done)?;
+                    id.0
+                }
+            };
+            tx.commit().await?;
+            survivor
+        });
+        Ok(ArticleId(survivor))
+    }
+
     /// How many feed entries lead to `article`.
     pub async fn appearance_count(&self, article: ArticleId) -> Result<i64> {
         const SQL: &str = "SELECT COUNT(*) FROM appearances WHERE article_id = $1";

@@ -25,6 +25,7 @@ tidings_store::on_both_databases!(
     expired_leases_are_taken_over,
     fetch_outcomes_are_recorded,
     unknown_ids_are_not_found,
+    articles_take_the_identity_their_page_declares,
 );
 
 fn t0() -> DateTime<Utc> {
@@ -619,4 +620,49 @@ async fn extract_mode_always_and_never(db: &TestDatabase) {
         store.set_extract_mode(FeedId(1), ExtractMode::Auto).await,
         Err(StoreError::NotFound)
     ));
+}
+
+async fn articles_take_the_identity_their_page_declares(db: &TestDatabase) {
+    let store = db.store();
+    let fixture = Fixture::new();
+    let feed = fixture.feed(store, "https://news.example/rss").await;
+    fixture
+        .insert(
+            store,
+            &feed,
+            &[
+                entry("a", "A", None),
+                entry("b", "B", None),
+                entry("c", "C", None),
+            ],
+            t0(),
+        )
+        .await;
+    let ids: Vec<ArticleId> = store
+        .latest_articles(10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    let (a, b) = (ids[0], ids[1]);
+    // A new address nobody holds: the article moves there.
+    let kept = store
+        .rekey_article(a, "https://news.example/story/a", "news.example/story/a")
+        .await
+        .unwrap();
+    assert_eq!(kept, a);
+    assert_eq!(
+        store.article(a).await.unwrap().url.as_deref(),
+        Some("https://news.example/story/a")
+    );
+    // An address another article holds: one article, both appearances.
+    let merged = store
+        .rekey_article(b, "https://news.example/story/a", "news.example/story/a")
+        .await
+        .unwrap();
+    assert_eq!(merged, a);
+    assert!(matches!(store.article(b).await, Err(StoreError::NotFound)));
+    assert_eq!(store.appearance_count(a).await.unwrap(), 2);
+    assert_eq!(store.count_articles().await.unwrap(), 2);
 }
