@@ -70,26 +70,30 @@ impl App {
             }
             Ok(Fetched::Body {
                 body, final_url, ..
-            }) => tokio::task::spawn_blocking(move || {
-                let base = url::Url::parse(&final_url).ok();
-                let article = tidings_extract::extract(&body, base.as_ref());
-                let identity = page_identity(&final_url, article.canonical_url.as_deref());
-                if article.text.chars().count() < MIN_ARTICLE_CHARS {
-                    return (
-                        Err("no article text found on the page".to_owned()),
-                        identity,
-                    );
-                }
-                let body = ExtractedBody {
-                    html: article.html,
-                    text: article.text,
-                    lead_image: article.lead_image,
-                    word_count: i32::try_from(article.word_count).unwrap_or(i32::MAX),
-                };
-                (Ok(body), identity)
-            })
-            .await
-            .unwrap_or_else(|e| (Err(format!("the extractor stopped: {e}")), None)),
+            }) => {
+                let rules = self.config.site_rules.clone();
+                tokio::task::spawn_blocking(move || {
+                    let base = url::Url::parse(&final_url).ok();
+                    let article = tidings_extract::extract_with_rules(&body, base.as_ref(), &rules);
+                    let identity = page_identity(&final_url, article.canonical_url.as_deref());
+                    if article.text.chars().count() < MIN_ARTICLE_CHARS {
+                        return (
+                            Err("no article text found on the page".to_owned()),
+                            identity,
+                        );
+                    }
+                    let body = ExtractedBody {
+                        html: article.html,
+                        text: article.text,
+                        lead_image: article.lead_image,
+                        word_count: i32::try_from(article.word_count).unwrap_or(i32::MAX),
+                        by_rules: article.method == tidings_extract::BodyMethod::Rules,
+                    };
+                    (Ok(body), identity)
+                })
+                .await
+                .unwrap_or_else(|e| (Err(format!("the extractor stopped: {e}")), None))
+            }
         };
         if let Err(error) = &result {
             tracing::info!(%url, %error, "article page not extracted; the feed's text stays");

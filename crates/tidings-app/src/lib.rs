@@ -44,6 +44,8 @@ pub struct AppConfig {
     /// Where WebSub hubs can reach this instance (`https://news.example`);
     /// without it, tidings does not subscribe and only polls.
     pub public_url: Option<url::Url>,
+    /// Operators' per-site extraction rules.
+    pub site_rules: Arc<tidings_extract::SiteRules>,
 }
 
 impl AppConfig {
@@ -56,6 +58,7 @@ impl AppConfig {
             fetch_concurrency: 16,
             lease: TimeDelta::minutes(5),
             public_url: None,
+            site_rules: Arc::default(),
         }
     }
 }

@@ -28,6 +28,7 @@ tidings_store::on_both_databases!(
     a_stopping_worker_claims_nothing_new,
     teasers_get_their_full_article_from_the_page,
     a_page_reached_by_another_address_is_the_same_article,
+    a_site_rule_names_the_body,
 );
 
 /// Requests the publisher received, by path.
@@ -541,5 +542,35 @@ async fn a_page_reached_by_another_address_is_the_same_article(db: &TestDatabase
         .expect("the article at its canonical address");
     assert_eq!(store.appearance_count(full.id).await.unwrap(), 3);
     let article = app.article(full.id).await.unwrap();
+    assert!(article.body_html.unwrap().contains("harbour wall"));
+}
+
+async fn a_site_rule_names_the_body(db: &TestDatabase) {
+    let (base, _) = publisher().await;
+    let mut config = config(db, true);
+    config.site_rules = Arc::new(
+        tidings_extract::SiteRules::new(&[tidings_extract::SiteRule {
+            domain: "127.0.0.1".into(),
+            keep: vec!["article p".into()],
+            drop: vec![],
+        }])
+        .unwrap(),
+    );
+    let app = App::with_store(db.store().clone(), config, Arc::new(SystemClock)).unwrap();
+    app.follow_url(&format!("{base}/teaser.xml")).await.unwrap();
+    app.fetch_due(false, &()).await.unwrap();
+    app.extract_pending(&tokio_util::sync::CancellationToken::new())
+        .await
+        .unwrap();
+    let card = db
+        .store()
+        .latest_articles(10)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.url.as_deref() == Some(&format!("{base}/story/full")))
+        .unwrap();
+    let article = app.article(card.id).await.unwrap();
+    assert_eq!(article.body_source(), tidings_core::BodySource::Rules);
     assert!(article.body_html.unwrap().contains("harbour wall"));
 }

@@ -10,7 +10,7 @@ pub mod time_ago;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use id::{ArticleId, FeedId, IdGenerator, SourceId, StoryId};
 pub use model::{
-    Article, ArticleCard, ExtractMode, ExtractedBody, ExtractionState, Feed, FeedEntry,
+    Article, ArticleCard, BodySource, ExtractMode, ExtractedBody, ExtractionState, Feed, FeedEntry,
     FeedOutcome, FeedState, InsertReport, NewFeed, ParsedFeed, Source, Story, StoryInput,
     StoryPlacement, WebSubState, WebSubSubscription, host_key,
 };

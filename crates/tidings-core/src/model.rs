@@ -300,6 +300,8 @@ pub struct ExtractedBody {
     pub text: String,
     pub lead_image: Option<String>,
     pub word_count: i32,
+    /// Found by an operator's per-site rule rather than the heuristics.
+    pub by_rules: bool,
 }
 
 /// An article with everything its page shows.
@@ -328,6 +330,8 @@ pub struct Article {
     pub extraction_error: Option<String>,
     /// The full article extracted from its page, sanitized.
     pub body_html: Option<String>,
+    /// The extracted body was found by an operator's per-site rule.
+    pub extracted_by_rules: bool,
     pub lead_image: Option<String>,
 }
 
@@ -340,6 +344,28 @@ pub struct ArticleCard {
     pub source_id: SourceId,
     pub source_name: String,
     pub sort_at: DateTime<Utc>,
+}
+
+/// Where the body an article page shows came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BodySource {
+    /// The feed's content or summary.
+    Feed,
+    /// Extracted from the article's page by the heuristics.
+    Extracted,
+    /// Extracted from the article's page by an operator's per-site rule.
+    Rules,
+}
+
+impl Article {
+    pub fn body_source(&self) -> BodySource {
+        match (self.extraction, self.extracted_by_rules) {
+            (Some(ExtractionState::Done), true) => BodySource::Rules,
+            (Some(ExtractionState::Done), false) => BodySource::Extracted,
+            _ => BodySource::Feed,
+        }
+    }
 }
 
 /// A story as lists and its page show it.

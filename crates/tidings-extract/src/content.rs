@@ -345,11 +345,40 @@ pub(crate) fn main_content(document: &Html, title: Option<&str>) -> MainContent 
         None => chosen.push(top),
     }
 
+    render_chosen(&chosen, &mut sizes, title)
+}
+
+/// The body an operator's rule names: every element matching one of
+/// `keep`, in page order, leaving out those inside another match.
+pub(crate) fn kept_content(
+    document: &Html,
+    keep: &[scraper::Selector],
+    title: Option<&str>,
+) -> MainContent {
+    let mut matched: Vec<NodeRef<'_, Node>> = Vec::new();
+    for selector in keep {
+        matched.extend(document.select(selector).map(|e| *e));
+    }
+    let ids: std::collections::HashSet<NodeId> = matched.iter().map(|n| n.id()).collect();
+    matched.retain(|n| !n.ancestors().any(|a| ids.contains(&a.id())));
+    // Page order: ego-tree ids follow document order for a parsed page.
+    matched.sort_by_key(|n| n.id());
+    matched.dedup_by_key(|n| n.id());
+    let mut sizes = TextSizes::new(document);
+    render_chosen(&matched, &mut sizes, title)
+}
+
+/// Text and HTML of the chosen containers, without the headline.
+fn render_chosen(
+    chosen: &[NodeRef<'_, Node>],
+    sizes: &mut TextSizes,
+    title: Option<&str>,
+) -> MainContent {
     let mut out = String::new();
     let mut html = String::new();
-    for node in &chosen {
-        render(*node, &mut sizes, &mut out);
-        render_html(*node, &mut sizes, title, &mut html);
+    for node in chosen {
+        render(*node, sizes, &mut out);
+        render_html(*node, sizes, title, &mut html);
     }
     let lines: Vec<&str> = out
         .lines()

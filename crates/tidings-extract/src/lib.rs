@@ -11,9 +11,11 @@
 mod content;
 mod decode;
 mod metadata;
+mod rules;
 mod sanitize;
 mod text;
 
+pub use rules::{RuleError, SiteRule, SiteRules};
 pub use sanitize::sanitize_html;
 pub use text::html_to_text;
 
@@ -43,18 +45,62 @@ pub struct Extracted {
     /// quotes, tables, figures and in-body links, with absolute URLs.
     pub html: String,
     pub word_count: usize,
+    /// How the body was found: by the heuristics, or by the site's rule.
+    pub method: BodyMethod,
+}
+
+/// How an article body was found.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BodyMethod {
+    #[default]
+    Heuristics,
+    /// An operator's per-site rule named the body (`keep` selectors).
+    Rules,
 }
 
 /// Extracts the article from `html`, fetched from `url` (relative links
 /// and images resolve against it).
 pub fn extract(html: &[u8], url: Option<&Url>) -> Extracted {
+    extract_with_rules(html, url, &SiteRules::default())
+}
+
+/// [`extract`], with the operator's per-site rules: a rule's `drop`
+/// selectors remove elements first; its `keep` selectors, when they match
+/// anything, name the body instead of the heuristics.
+pub fn extract_with_rules(html: &[u8], url: Option<&Url>, rules: &SiteRules) -> Extracted {
     let text = decode::to_utf8(html);
-    let document = Html::parse_document(decode::limit_depth(&text, MAX_DEPTH));
+    let mut document = Html::parse_document(decode::limit_depth(&text, MAX_DEPTH));
+    let rule = url
+        .and_then(|u| u.host_str())
+        .and_then(|host| rules.for_host(host));
+    if let Some(rule) = rule {
+        for selector in &rule.drop {
+            let doomed: Vec<_> = document.select(selector).map(|e| e.id()).collect();
+            for id in doomed {
+                if let Some(mut node) = document.tree.get_mut(id) {
+                    node.detach();
+                }
+            }
+        }
+    }
     let (meta, article_body) = metadata::read(&document, url);
-    let content::MainContent { mut text, mut html } =
-        content::main_content(&document, meta.title.as_deref());
+    let by_rule = rule
+        .filter(|r| !r.keep.is_empty())
+        .map(|r| content::kept_content(&document, &r.keep, meta.title.as_deref()))
+        .filter(|c| !c.text.trim().is_empty());
+    let method = if by_rule.is_some() {
+        BodyMethod::Rules
+    } else {
+        BodyMethod::Heuristics
+    };
+    let content::MainContent { mut text, mut html } = match by_rule {
+        Some(content) => content,
+        None => content::main_content(&document, meta.title.as_deref()),
+    };
     // Pages rendered by script often carry their text only in JSON-LD.
     if let Some(article_body) = article_body
+        && method == BodyMethod::Heuristics
         && text.chars().count() < 200
         && article_body.chars().count() > text.chars().count()
     {
@@ -69,6 +115,7 @@ pub fn extract(html: &[u8], url: Option<&Url>) -> Extracted {
         word_count: text.split_whitespace().count(),
         text,
         html: sanitize_html(&html, url),
+        method,
         ..meta
     }
 }

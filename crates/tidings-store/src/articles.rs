@@ -28,6 +28,7 @@ struct ArticleRow {
     extraction_state: Option<String>,
     extraction_error: Option<String>,
     body_html: Option<String>,
+    extracted_by_rules: bool,
     lead_image: Option<String>,
 }
 
@@ -51,6 +52,7 @@ impl From<ArticleRow> for Article {
             extraction: row.extraction_state.and_then(|s| s.parse().ok()),
             extraction_error: row.extraction_error,
             body_html: row.body_html,
+            extracted_by_rules: row.extracted_by_rules,
             lead_image: row.lead_image,
         }
     }
@@ -323,7 +325,7 @@ impl Store {
     ) -> Result<()> {
         const SQL: &str = "UPDATE articles SET extraction_state = $2, extraction_error = $3,
                 body_html = $4, body_text = $5, lead_image = $6, word_count = $7,
-                extracted_at = $8, extraction_lease_until = NULL
+                extracted_at = $8, extraction_lease_until = NULL, extracted_by_rules = $9
             WHERE id = $1";
         let (state, error, body) = match result {
             Ok(body) => (ExtractionState::Done, None, Some(body)),
@@ -339,6 +341,7 @@ impl Store {
                 .bind(body.and_then(|b| b.lead_image.as_deref()))
                 .bind(body.map(|b| b.word_count))
                 .bind(now)
+                .bind(body.is_some_and(|b| b.by_rules))
                 .execute(pool)
                 .await?
                 .rows_affected()
@@ -366,7 +369,7 @@ impl Store {
         const SQL: &str = "SELECT a.id, a.feed_id, a.source_id, s.name AS source_name, a.guid,
                 a.url, a.title, a.author, a.summary, a.content, a.language,
                 a.published_at, a.fetched_at, a.sort_at, a.extraction_state,
-                a.extraction_error, a.body_html, a.lead_image
+                a.extraction_error, a.body_html, a.extracted_by_rules, a.lead_image
             FROM articles a JOIN sources s ON s.id = a.source_id
             WHERE a.id = $1";
         let row = on_reader!(&self.db, |pool| {

@@ -545,6 +545,7 @@ async fn teasers_are_queued_for_extraction(db: &TestDatabase) {
     );
 
     let body = ExtractedBody {
+        by_rules: true,
         html: "<p>The whole story.</p>".into(),
         text: "The whole story.".into(),
         lead_image: Some("https://news.example/i.jpg".into()),
@@ -562,12 +563,14 @@ async fn teasers_are_queued_for_extraction(db: &TestDatabase) {
     let done = store.article(done_id).await.unwrap();
     assert_eq!(done.extraction, Some(ExtractionState::Done));
     assert_eq!(done.body_html.as_deref(), Some("<p>The whole story.</p>"));
+    assert_eq!(done.body_source(), tidings_core::BodySource::Rules);
     assert_eq!(
         done.lead_image.as_deref(),
         Some("https://news.example/i.jpg")
     );
     let failed = store.article(failed_id).await.unwrap();
     assert_eq!(failed.extraction, Some(ExtractionState::Failed));
+    assert_eq!(failed.body_source(), tidings_core::BodySource::Feed);
     assert_eq!(
         failed.extraction_error.as_deref(),
         Some("HTTP 404 Not Found")

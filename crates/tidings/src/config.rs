@@ -169,6 +169,9 @@ struct FileConfig {
     fetch_timeout: Option<String>,
     max_body_bytes: Option<usize>,
     user_agent: Option<String>,
+    /// `[[site_rules]]` tables: domain, keep and drop selectors.
+    #[serde(default)]
+    site_rules: Vec<tidings_extract::SiteRule>,
 }
 
 /// Resolved, validated settings.
@@ -190,6 +193,8 @@ pub struct Settings {
     pub fetch_timeout: Duration,
     pub max_body_bytes: usize,
     pub user_agent: Option<String>,
+    /// Per-site extraction rules (config file only), compiled.
+    pub site_rules: std::sync::Arc<tidings_extract::SiteRules>,
 }
 
 impl Settings {
@@ -281,6 +286,10 @@ impl Settings {
                 .or(file.max_body_bytes)
                 .unwrap_or(10 * 1024 * 1024),
             user_agent: args.user_agent.clone().or(file.user_agent),
+            site_rules: std::sync::Arc::new(
+                tidings_extract::SiteRules::new(&file.site_rules)
+                    .context("site_rules in the config file")?,
+            ),
             data_dir,
             database_url,
         };
@@ -359,7 +368,8 @@ mod tests {
         std::fs::write(
             &path,
             "data_dir = \"/srv/tidings\"\nlisten = \"0.0.0.0:9000\"\npoll_interval = \"2h\"\n\
-             allow_private_networks = [\"10.0.0.0/8\"]\n",
+             allow_private_networks = [\"10.0.0.0/8\"]\n\
+             [[site_rules]]\ndomain = \"gazette.example\"\nkeep = [\".story\"]\ndrop = [\".ad\"]\n",
         )
         .unwrap();
 
@@ -380,6 +390,7 @@ mod tests {
             from_file.allow_private_networks,
             ["10.0.0.0/8".parse().unwrap()]
         );
+        assert!(!from_file.site_rules.is_empty());
 
         let args = GlobalArgs {
             config: Some(path),
@@ -399,11 +410,23 @@ mod tests {
         let path = dir.path().join("bad.toml");
         std::fs::write(&path, "listen_adress = \"x\"\n").unwrap();
         let args = GlobalArgs {
-            config: Some(path),
+            config: Some(path.clone()),
             ..GlobalArgs::default()
         };
         let error = format!("{:#}", Settings::resolve(&args).unwrap_err());
         assert!(error.contains("listen_adress"), "{error}");
+
+        std::fs::write(
+            &path,
+            "[[site_rules]]\ndomain = \"a.example\"\nkeep = [\"div[[\"]\n",
+        )
+        .unwrap();
+        let args = GlobalArgs {
+            config: Some(path.clone()),
+            ..GlobalArgs::default()
+        };
+        let error = format!("{:#}", Settings::resolve(&args).unwrap_err());
+        assert!(error.contains("not a CSS selector"), "{error}");
 
         let args = GlobalArgs {
             database_url: Some("mysql://x".into()),

@@ -136,6 +136,7 @@ async fn open_app(settings: &Settings) -> anyhow::Result<App> {
             ..Schedule::default()
         },
         fetch_concurrency: settings.fetch_concurrency,
+        site_rules: settings.site_rules.clone(),
         public_url: settings.public_url.as_ref().map(|url| {
             // Joined with relative paths: it must end in a slash.
             let mut url = url.clone();
