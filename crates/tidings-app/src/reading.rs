@@ -1,6 +1,6 @@
 //! What readers see: the latest articles and one article.
 
-use tidings_core::{Article, ArticleCard, ArticleId};
+use tidings_core::{Article, ArticleCard, ArticleId, Source, SourceId};
 
 use crate::{App, AppError, Result};
 
@@ -19,5 +19,28 @@ impl App {
                 AppError::NotFound(_) => AppError::NotFound("article"),
                 other => other,
             })
+    }
+
+    pub async fn source(&self, id: SourceId) -> Result<Source> {
+        self.store
+            .source(id)
+            .await
+            .map_err(|e| match AppError::from(e) {
+                AppError::NotFound(_) => AppError::NotFound("source"),
+                other => other,
+            })
+    }
+
+    /// A source's articles, newest first, continuing below `before`.
+    pub async fn source_articles(
+        &self,
+        id: SourceId,
+        before: Option<ArticleId>,
+        limit: usize,
+    ) -> Result<Vec<ArticleCard>> {
+        Ok(self
+            .store
+            .source_articles(id, before, limit.clamp(1, 200) as i64)
+            .await?)
     }
 }

@@ -147,6 +147,11 @@ fn decide(engine: &mut StoryEngine, docs: &[Document]) -> StoryBatch {
     let id = |d: u64| ArticleId(d as i64);
     let mut touched: BTreeSet<u64> = BTreeSet::new();
     let mut batch = StoryBatch::default();
+    batch.search_texts = docs
+        .iter()
+        .filter(|d| !d.body.is_empty())
+        .map(|d| (id(d.id), d.body.clone()))
+        .collect();
     for p in &outcome.placements {
         touched.insert(p.story);
         batch.placements.push(StoryPlacement {

@@ -365,6 +365,39 @@ impl Store {
         Ok(rows.into_iter().map(ArticleCard::from).collect())
     }
 
+    /// A source's articles, newest first, after the cursor `before` (an
+    /// article id: the list continues below it, whatever arrived since).
+    pub async fn source_articles(
+        &self,
+        source: tidings_core::SourceId,
+        before: Option<ArticleId>,
+        limit: i64,
+    ) -> Result<Vec<ArticleCard>> {
+        const FIRST: &str =
+            "SELECT a.id, a.title, a.url, a.source_id, s.name AS source_name, a.sort_at
+            FROM articles a JOIN sources s ON s.id = a.source_id
+            WHERE a.source_id = $1
+            ORDER BY a.sort_at DESC, a.id DESC
+            LIMIT $2";
+        const AFTER: &str =
+            "SELECT a.id, a.title, a.url, a.source_id, s.name AS source_name, a.sort_at
+            FROM articles a JOIN sources s ON s.id = a.source_id
+            WHERE a.source_id = $1
+              AND (a.sort_at, a.id) < (SELECT sort_at, id FROM articles WHERE id = $3)
+            ORDER BY a.sort_at DESC, a.id DESC
+            LIMIT $2";
+        let rows = on_reader!(&self.db, |pool| {
+            let query = sqlx::query_as::<_, CardRow>(if before.is_some() { AFTER } else { FIRST })
+                .bind(source.0)
+                .bind(limit);
+            match before {
+                Some(before) => query.bind(before.0).fetch_all(pool).await?,
+                None => query.fetch_all(pool).await?,
+            }
+        });
+        Ok(rows.into_iter().map(ArticleCard::from).collect())
+    }
+
     pub async fn article(&self, id: ArticleId) -> Result<Article> {
         const SQL: &str = "SELECT a.id, a.feed_id, a.source_id, s.name AS source_name, a.guid,
                 a.url, a.title, a.author, a.summary, a.content, a.language,

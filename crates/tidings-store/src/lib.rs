@@ -11,6 +11,7 @@ mod db;
 mod error;
 mod feeds;
 mod schema;
+mod search;
 mod sources;
 mod stories;
 #[cfg(feature = "testing")]
@@ -20,6 +21,7 @@ mod websub;
 pub use db::{Dialect, StoreOptions};
 pub use error::StoreError;
 pub use feeds::{FetchFailure, FetchSuccess};
+pub use search::{MATCH_END, MATCH_START, SearchHit, SearchQuery};
 pub use stories::{StoryBatch, StoryMember};
 
 use db::Db;

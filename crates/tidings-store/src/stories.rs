@@ -127,6 +127,8 @@ pub struct StoryBatch {
     pub related: Vec<(ArticleId, ArticleId, f64)>,
     /// Representative article of stories the batch touched.
     pub leads: Vec<(StoryId, ArticleId)>,
+    /// The plain text of newly placed articles, for search.
+    pub search_texts: Vec<(ArticleId, String)>,
 }
 
 const STORY_COLUMNS: &str = "st.id, st.title, st.lead_article_id, st.first_article_id,
@@ -273,6 +275,13 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                 touched.insert(p.story.0);
+            }
+            for (article, text) in &batch.search_texts {
+                sqlx::query("UPDATE articles SET search_text = $2 WHERE id = $1")
+                    .bind(article.0)
+                    .bind(text)
+                    .execute(&mut *tx)
+                    .await?;
             }
             for (article, story) in &batch.moves {
                 let before: Option<Option<i64>> =

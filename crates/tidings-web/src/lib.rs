@@ -29,6 +29,8 @@ pub fn router(app: App) -> Router {
         .route("/", get(pages::front_page))
         .route("/articles/{id}", get(pages::article_page))
         .route("/stories/{id}", get(pages::story_page))
+        .route("/sources/{id}", get(pages::source_page))
+        .route("/search", get(pages::search_page))
         .route("/static/style.css", get(pages::stylesheet))
         .route("/healthz", get(pages::health))
         .route(

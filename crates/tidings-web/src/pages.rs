@@ -1,10 +1,10 @@
 //! The site's pages.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
-use tidings_core::{ArticleId, StoryId};
+use tidings_core::{ArticleId, SourceId, StoryId};
 
 use crate::views::{ArticleView, CardView, CoverageView, StoryView, outlets};
 use crate::{AppState, WebError};
@@ -35,6 +35,38 @@ struct StoryPage {
     story: StoryView,
     entries: Vec<CoverageView>,
 }
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    q: String,
+    from: String,
+    to: String,
+    topic: String,
+    source: Option<SourceId>,
+    error: Option<String>,
+    hits: Vec<HitView>,
+    prev_href: Option<String>,
+    next_href: Option<String>,
+}
+
+struct HitView {
+    card: CardView,
+    /// Escaped text with `<mark>`ed matches: safe to insert.
+    snippet_html: String,
+}
+
+#[derive(Template)]
+#[template(path = "source.html")]
+struct SourcePage {
+    name: String,
+    site_url: Option<String>,
+    cards: Vec<CardView>,
+    next_href: Option<String>,
+}
+
+/// Articles per page of a source.
+const SOURCE_PAGE_SIZE: usize = 30;
 
 /// Top stories on the front page: covered in the last day, by more than one
 /// article.
@@ -98,6 +130,156 @@ pub async fn story_page(
         StoryPage {
             story: StoryView::new(&story, now),
             entries: entries.iter().map(|i| CoverageView::new(i, now)).collect(),
+        }
+        .render()?,
+    ))
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct SearchParams {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    topic: String,
+    #[serde(default)]
+    source: Option<String>,
+    #[serde(default)]
+    page: Option<String>,
+}
+
+/// A `YYYY-MM-DD` date from a form, as the start of that day (UTC).
+fn form_date(text: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map(|d| Some(d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc()))
+        .map_err(|_| format!("“{text}” is not a date (YYYY-MM-DD)"))
+}
+
+/// A URL query string from pairs, each value percent-encoded.
+fn query_string(pairs: &[(&str, &str)]) -> String {
+    let mut url = url::Url::parse("http://x/").expect("a valid base");
+    {
+        let mut query = url.query_pairs_mut();
+        for (k, v) in pairs.iter().filter(|(_, v)| !v.is_empty()) {
+            query.append_pair(k, v);
+        }
+    }
+    url.query().unwrap_or_default().to_owned()
+}
+
+pub async fn search_page(
+    State(state): State<AppState>,
+    Query(params): Query<SearchParams>,
+) -> Result<Html<String>, WebError> {
+    let now = state.app.clock().now();
+    let page: i64 = params
+        .page
+        .as_deref()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(1)
+        .clamp(1, 50);
+    let source: Option<SourceId> = params.source.as_deref().and_then(|s| s.parse().ok());
+    let mut error = None;
+    let (since, until) = match (form_date(&params.from), form_date(&params.to)) {
+        (Ok(since), Ok(until)) => (since, until.map(|u| u + chrono::TimeDelta::days(1))),
+        (Err(e), _) | (_, Err(e)) => {
+            error = Some(e);
+            (None, None)
+        }
+    };
+    let mut hits = Vec::new();
+    if error.is_none() && !params.q.trim().is_empty() {
+        let search = tidings_app::Search {
+            text: params.q.clone(),
+            source,
+            topic: Some(params.topic.trim().to_owned()).filter(|t| !t.is_empty()),
+            since,
+            until,
+            page,
+        };
+        match state.app.search(&search).await {
+            Ok(found) => hits = found,
+            Err(tidings_app::AppError::Invalid(reason)) => error = Some(reason),
+            Err(other) => return Err(other.into()),
+        }
+    }
+    let source_text = source.map(|s| s.to_string()).unwrap_or_default();
+    let href = |page: i64| {
+        let page = page.to_string();
+        format!(
+            "/search?{}",
+            query_string(&[
+                ("q", &params.q),
+                ("from", &params.from),
+                ("to", &params.to),
+                ("topic", &params.topic),
+                ("source", &source_text),
+                ("page", &page),
+            ])
+        )
+    };
+    let full_page = hits.len() as i64 == tidings_app::SEARCH_PAGE;
+    Ok(Html(
+        SearchPage {
+            prev_href: (page > 1).then(|| href(page - 1)),
+            next_href: (full_page && page < 50).then(|| href(page + 1)),
+            hits: hits
+                .iter()
+                .map(|h| HitView {
+                    card: CardView::new(&h.card, now),
+                    snippet_html: tidings_app::snippet_html(&h.snippet),
+                })
+                .collect(),
+            q: params.q,
+            from: params.from,
+            to: params.to,
+            topic: params.topic,
+            source,
+            error,
+        }
+        .render()?,
+    ))
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct SourceParams {
+    #[serde(default)]
+    before: Option<String>,
+}
+
+pub async fn source_page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(params): Query<SourceParams>,
+) -> Result<Html<String>, WebError> {
+    let id: SourceId = id.parse().map_err(|_| WebError::NotFound)?;
+    let source = state.app.source(id).await?;
+    let before: Option<ArticleId> = params.before.as_deref().and_then(|b| b.parse().ok());
+    let cards = state
+        .app
+        .source_articles(id, before, SOURCE_PAGE_SIZE)
+        .await?;
+    let now = state.app.clock().now();
+    let next_href = (cards.len() == SOURCE_PAGE_SIZE)
+        .then(|| {
+            cards
+                .last()
+                .map(|c| format!("/sources/{id}?before={}", c.id))
+        })
+        .flatten();
+    Ok(Html(
+        SourcePage {
+            name: source.name,
+            site_url: source.site_url,
+            cards: cards.iter().map(|c| CardView::new(c, now)).collect(),
+            next_href,
         }
         .render()?,
     ))

@@ -27,6 +27,7 @@ pub struct CardView {
     pub href: String,
     pub title: String,
     pub source: String,
+    pub source_href: String,
     pub when: When,
 }
 
@@ -36,6 +37,7 @@ impl CardView {
             href: format!("/articles/{}", card.id),
             title: headline(card.title.as_deref()),
             source: card.source_name.clone(),
+            source_href: format!("/sources/{}", card.source_id),
             when: When::new(card.sort_at, now),
         }
     }
@@ -96,6 +98,7 @@ impl StoryView {
 pub struct ArticleView {
     pub title: String,
     pub source: String,
+    pub source_href: String,
     pub author: Option<String>,
     pub original_url: Option<String>,
     pub language: Option<String>,
@@ -117,6 +120,7 @@ impl ArticleView {
         Self {
             title: headline(article.title.as_deref()),
             source: article.source_name.clone(),
+            source_href: format!("/sources/{}", article.source_id),
             author: article.author.clone(),
             original_url: article.url.clone(),
             language: article.language.clone(),

@@ -266,6 +266,38 @@ async fn stories_show_on_pages(db: &TestDatabase) {
             "never a copy"
         );
     }
+
+    // Search finds an article by a word of its body, marks it, and escapes
+    // whatever was typed.
+    let (status, _, found) = get(&router, "/search?q=exporters+complain").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        found.contains("ECB holds rates as strong euro hurts exporters"),
+        "{found}"
+    );
+    assert!(found.contains("<mark>complain</mark>"), "{found}");
+    assert!(!found.contains("Lakers"));
+    let (status, _, hostile) = get(&router, "/search?q=%3Cscript%3Ealert(1)%3C/script%3E").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!hostile.contains("<script>alert"), "{hostile}");
+    let (_, _, filtered) = get(&router, "/search?q=ecb&from=2026-11-29&topic=Nope").await;
+    assert!(filtered.contains("No articles match"), "{filtered}");
+    let (_, _, bad_date) = get(&router, "/search?q=ecb&from=yesterday").await;
+    assert!(bad_date.contains("is not a date"), "{bad_date}");
+
+    // The source page lists the publisher's articles.
+    let source_href = format!("/sources/{}", wire.source_id);
+    assert!(
+        page.contains(&format!("href=\"{source_href}\"")),
+        "source linked"
+    );
+    let (status, _, source) = get(&router, &source_href).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        source.contains("<h1>wire.example</h1>") && source.contains("ECB holds rates"),
+        "{source}"
+    );
+    assert_eq!(get(&router, "/sources/123").await.0, StatusCode::NOT_FOUND);
 }
 
 async fn unknown_pages_are_real_404s(db: &TestDatabase) {

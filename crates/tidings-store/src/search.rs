@@ -1,0 +1,161 @@
+//! Full-text search: FTS5 on SQLite, `tsvector` on PostgreSQL. The one
+//! place where the two dialects differ most, so each has its own SQL.
+
+use chrono::{DateTime, Utc};
+use tidings_core::{ArticleCard, ArticleId, SourceId};
+
+use crate::db::Db;
+use crate::{Result, Store};
+
+/// Marks the start of a matched word in a snippet (the text is plain and
+/// unescaped; the caller escapes it, then turns the marks into markup).
+pub const MATCH_START: char = '\u{2}';
+/// Marks the end of a matched word in a snippet.
+pub const MATCH_END: char = '\u{3}';
+
+/// What a reader searches for.
+#[derive(Debug, Clone, Default)]
+pub struct SearchQuery {
+    /// Words as typed.
+    pub text: String,
+    pub source: Option<SourceId>,
+    /// A feed category (folder).
+    pub topic: Option<String>,
+    pub since: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchHit {
+    pub card: ArticleCard,
+    /// Plain text around the matches, matches between [`MATCH_START`] and
+    /// [`MATCH_END`].
+    pub snippet: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct HitRow {
+    id: i64,
+    title: Option<String>,
+    url: Option<String>,
+    source_id: i64,
+    source_name: String,
+    sort_at: DateTime<Utc>,
+    snippet: Option<String>,
+}
+
+/// An FTS5 query from words as typed: every word must appear (quoted, so
+/// nothing a reader types is FTS syntax).
+fn fts5_query(text: &str) -> Option<String> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(32)
+        .map(|w| format!("\"{w}\""))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+impl Store {
+    /// Articles matching `query`, best first: relevance (title matches
+    /// weigh more) discounted by age, so that among equally good matches
+    /// the newer comes first.
+    pub async fn search(&self, query: &SearchQuery, now: DateTime<Utc>) -> Result<Vec<SearchHit>> {
+        let rows: Vec<HitRow> = match &self.db {
+            Db::Sqlite { reader, .. } => {
+                let Some(fts) = fts5_query(&query.text) else {
+                    return Ok(Vec::new());
+                };
+                sqlx::query_as(
+                    "SELECT a.id, a.title, a.url, a.source_id, s.name AS source_name, a.sort_at,
+                        snippet(articles_fts, -1, char(2), char(3), '…', 24) AS snippet
+                     FROM articles_fts
+                     JOIN articles a ON a.id = articles_fts.rowid
+                     JOIN sources s ON s.id = a.source_id
+                     WHERE articles_fts MATCH $1
+                       AND ($2 IS NULL OR a.source_id = $2)
+                       AND ($3 IS NULL OR a.feed_id IN (SELECT id FROM feeds WHERE category = $3))
+                       AND ($4 IS NULL OR a.sort_at >= $4)
+                       AND ($5 IS NULL OR a.sort_at < $5)
+                     ORDER BY bm25(articles_fts, 4.0, 1.0)
+                         / (1.0 + MAX(0.0, julianday($6) - julianday(a.sort_at)) / 7.0),
+                         a.id DESC
+                     LIMIT $7 OFFSET $8",
+                )
+                .bind(fts)
+                .bind(query.source.map(|s| s.0))
+                .bind(query.topic.as_deref())
+                .bind(query.since)
+                .bind(query.until)
+                .bind(now)
+                .bind(query.limit)
+                .bind(query.offset)
+                .fetch_all(reader)
+                .await?
+            }
+            Db::Postgres(pool) => {
+                if query.text.trim().is_empty() {
+                    return Ok(Vec::new());
+                }
+                sqlx::query_as(
+                    "SELECT a.id, a.title, a.url, a.source_id, s.name AS source_name, a.sort_at,
+                        ts_headline('english', coalesce(a.search_text, a.title, ''), q,
+                            'StartSel=' || chr(2) || ',StopSel=' || chr(3)
+                            || ',MaxWords=35,MinWords=15,MaxFragments=1') AS snippet
+                     FROM articles a
+                     JOIN sources s ON s.id = a.source_id,
+                     websearch_to_tsquery('english', $1) q
+                     WHERE a.search_vector @@ q
+                       AND ($2::BIGINT IS NULL OR a.source_id = $2)
+                       AND ($3::TEXT IS NULL OR a.feed_id IN (SELECT id FROM feeds WHERE category = $3))
+                       AND ($4::TIMESTAMPTZ IS NULL OR a.sort_at >= $4)
+                       AND ($5::TIMESTAMPTZ IS NULL OR a.sort_at < $5)
+                     ORDER BY ts_rank_cd(a.search_vector, q)
+                         / (1.0 + GREATEST(0.0, EXTRACT(EPOCH FROM ($6 - a.sort_at)) / 604800.0)) DESC,
+                         a.id DESC
+                     LIMIT $7 OFFSET $8",
+                )
+                .bind(&query.text)
+                .bind(query.source.map(|s| s.0))
+                .bind(query.topic.as_deref())
+                .bind(query.since)
+                .bind(query.until)
+                .bind(now)
+                .bind(query.limit)
+                .bind(query.offset)
+                .fetch_all(pool)
+                .await?
+            }
+        };
+        Ok(rows
+            .into_iter()
+            .map(|row| SearchHit {
+                snippet: row.snippet.unwrap_or_default(),
+                card: ArticleCard {
+                    id: ArticleId(row.id),
+                    title: row.title,
+                    url: row.url,
+                    source_id: SourceId(row.source_id),
+                    source_name: row.source_name,
+                    sort_at: row.sort_at,
+                },
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_words_never_become_fts_syntax() {
+        assert_eq!(
+            fts5_query("harbour AND \"wall\" OR NEAR(x*"),
+            Some("\"harbour\" \"AND\" \"wall\" \"OR\" \"NEAR\" \"x\"".into())
+        );
+        assert_eq!(fts5_query(" -- "), None);
+    }
+}
