@@ -146,12 +146,14 @@ fn decide(engine: &mut StoryEngine, docs: &[Document]) -> StoryBatch {
     let outcome = engine.place_batch(docs);
     let id = |d: u64| ArticleId(d as i64);
     let mut touched: BTreeSet<u64> = BTreeSet::new();
-    let mut batch = StoryBatch::default();
-    batch.search_texts = docs
-        .iter()
-        .filter(|d| !d.body.is_empty())
-        .map(|d| (id(d.id), d.body.clone()))
-        .collect();
+    let mut batch = StoryBatch {
+        search_texts: docs
+            .iter()
+            .filter(|d| !d.body.is_empty())
+            .map(|d| (id(d.id), d.body.clone()))
+            .collect(),
+        ..StoryBatch::default()
+    };
     for p in &outcome.placements {
         touched.insert(p.story);
         batch.placements.push(StoryPlacement {
