@@ -1,6 +1,7 @@
 //! tidings' HTTP edge. Handlers only translate: request → use case on
 //! [`tidings_app::App`] → page. No SQL and no business rules here.
 
+mod cache;
 mod error;
 mod pages;
 mod views;
@@ -31,7 +32,7 @@ pub fn router(app: App) -> Router {
         .route("/stories/{id}", get(pages::story_page))
         .route("/sources/{id}", get(pages::source_page))
         .route("/search", get(pages::search_page))
-        .route("/static/style.css", get(pages::stylesheet))
+        .route("/static/{name}", get(cache::stylesheet))
         .route("/healthz", get(pages::health))
         .route(
             "/websub/{feed}",
@@ -41,6 +42,7 @@ pub fn router(app: App) -> Router {
         )
         .fallback(pages::not_found)
         .with_state(state)
+        .layer(axum::middleware::from_fn(cache::etag))
         .layer(security_header(
             header::CONTENT_SECURITY_POLICY,
             // Publishers' images load from their own hosts; nothing else
@@ -53,6 +55,7 @@ pub fn router(app: App) -> Router {
             header::REFERRER_POLICY,
             "strict-origin-when-cross-origin",
         ))
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
 }
 

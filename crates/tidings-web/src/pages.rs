@@ -2,8 +2,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Html;
 use tidings_core::{ArticleId, SourceId, StoryId};
 
 use crate::views::{ArticleView, CardView, CoverageView, StoryView, outlets};
@@ -283,17 +282,6 @@ pub async fn source_page(
         }
         .render()?,
     ))
-}
-
-pub async fn stylesheet() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        include_str!("../static/style.css"),
-    )
-        .into_response()
 }
 
 pub async fn health() -> &'static str {

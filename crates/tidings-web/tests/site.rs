@@ -56,6 +56,37 @@ async fn empty_site(db: &TestDatabase) {
         "{csp}"
     );
     assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+
+    // Pages carry an ETag; revalidating with it costs a 304 and no body.
+    let etag = headers[header::ETAG].clone();
+    let revalidated = router
+        .clone()
+        .oneshot(
+            Request::get("/")
+                .header(header::IF_NONE_MATCH, etag.clone())
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(revalidated.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(revalidated.headers()[header::ETAG], etag);
+    let empty = axum::body::to_bytes(revalidated.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    assert!(empty.is_empty());
+
+    // The stylesheet's URL is named by its content and cached for a year.
+    let start = body.find("/static/style.").unwrap();
+    let end = start + body[start..].find('"').unwrap();
+    let (status, headers, _) = get(&router, &body[start..end]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers[header::CACHE_CONTROL]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
     let (status, headers, css) = get(&router, "/static/style.css").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
