@@ -26,24 +26,71 @@ pub fn style_href() -> &'static str {
     &STYLE_HREF
 }
 
-/// Serves a fingerprinted asset, immutable for a year; an old fingerprint
-/// (a page cached before a deploy) still gets today's file, briefly cached.
-pub async fn stylesheet(axum::extract::Path(name): axum::extract::Path<String>) -> Response {
-    let current = STYLE_HREF.trim_start_matches("/static/") == name;
-    let cache = if current {
-        "public, max-age=31536000, immutable"
-    } else {
-        "public, max-age=300"
-    };
-    if !(name.starts_with("style") && name.ends_with(".css")) {
-        return StatusCode::NOT_FOUND.into_response();
-    }
+const ICON: &str = include_str!("../static/icon.svg");
+const APP_JS: &str = include_str!("../static/app.js");
+const MANIFEST: &str = include_str!("../static/manifest.webmanifest");
+const SERVICE_WORKER: &str = include_str!("../static/sw.js");
+
+/// The service worker, with the stylesheet it keeps and a version that
+/// changes whenever it or the stylesheet does (so the browser updates it).
+static SERVICE_WORKER_JS: LazyLock<String> = LazyLock::new(|| {
+    let version = xxhash_rust::xxh3::xxh3_64(format!("{SERVICE_WORKER}{STYLE}").as_bytes());
+    SERVICE_WORKER
+        .replace("__VERSION__", &format!("{version:016x}"))
+        .replace("__STYLE__", style_href())
+});
+
+fn asset(content_type: &'static str, cache: &'static str, body: &'static str) -> Response {
     (
         [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CONTENT_TYPE, content_type),
             (header::CACHE_CONTROL, cache),
         ],
-        STYLE,
+        body,
+    )
+        .into_response()
+}
+
+/// Serves `/static/NAME`: the fingerprinted stylesheet immutable for a year
+/// (an old fingerprint, from a page cached before a deploy, still gets
+/// today's file, briefly cached), the icon and the app script for a day.
+pub async fn static_asset(axum::extract::Path(name): axum::extract::Path<String>) -> Response {
+    match name.as_str() {
+        "icon.svg" => asset("image/svg+xml", "public, max-age=86400", ICON),
+        "app.js" => asset(
+            "text/javascript; charset=utf-8",
+            "public, max-age=86400",
+            APP_JS,
+        ),
+        _ if name.starts_with("style") && name.ends_with(".css") => {
+            let current = STYLE_HREF.trim_start_matches("/static/") == name;
+            let cache = if current {
+                "public, max-age=31536000, immutable"
+            } else {
+                "public, max-age=300"
+            };
+            asset("text/css; charset=utf-8", cache, STYLE)
+        }
+        _ => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+pub async fn manifest() -> Response {
+    asset(
+        "application/manifest+json",
+        "public, max-age=86400",
+        MANIFEST,
+    )
+}
+
+/// The service worker, always revalidated so updates reach readers.
+pub async fn service_worker() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        SERVICE_WORKER_JS.as_str(),
     )
         .into_response()
 }

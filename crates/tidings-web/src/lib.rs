@@ -32,7 +32,10 @@ pub fn router(app: App) -> Router {
         .route("/stories/{id}", get(pages::story_page))
         .route("/sources/{id}", get(pages::source_page))
         .route("/search", get(pages::search_page))
-        .route("/static/{name}", get(cache::stylesheet))
+        .route("/static/{name}", get(cache::static_asset))
+        .route("/manifest.webmanifest", get(cache::manifest))
+        .route("/sw.js", get(cache::service_worker))
+        .route("/offline", get(pages::offline_page))
         .route("/healthz", get(pages::health))
         .route(
             "/websub/{feed}",

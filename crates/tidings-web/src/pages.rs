@@ -284,6 +284,15 @@ pub async fn source_page(
     ))
 }
 
+#[derive(Template)]
+#[template(path = "offline.html")]
+struct OfflinePage;
+
+/// What the service worker shows offline for a page it did not keep.
+pub async fn offline_page() -> Result<Html<String>, WebError> {
+    Ok(Html(OfflinePage.render()?))
+}
+
 pub async fn health() -> &'static str {
     "ok"
 }

@@ -87,6 +87,31 @@ async fn empty_site(db: &TestDatabase) {
             .unwrap()
             .contains("immutable")
     );
+    // Installable: a manifest, an icon, a service worker that keeps the
+    // offline page and the stylesheet of this deploy, and an offline page.
+    assert!(body.contains("rel=\"manifest\"") && body.contains("/static/app.js"));
+    let (status, headers, manifest) = get(&router, "/manifest.webmanifest").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/manifest+json");
+    assert!(manifest.contains("\"start_url\": \"/\""));
+    let (status, headers, worker) = get(&router, "/sw.js").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/javascript")
+    );
+    assert!(worker.contains(&body[start..end]) && !worker.contains("__VERSION__"));
+    let (status, _, offline) = get(&router, "/offline").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(offline.contains("You are offline"));
+    assert_eq!(get(&router, "/static/icon.svg").await.0, StatusCode::OK);
+    assert_eq!(
+        get(&router, "/static/nope.js").await.0,
+        StatusCode::NOT_FOUND
+    );
+
     let (status, headers, css) = get(&router, "/static/style.css").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
@@ -161,8 +186,14 @@ async fn pages_show_articles(db: &TestDatabase) {
         page.contains("Ann &#60;Writer&#62;"),
         "author escaped: {page}"
     );
+    // The only script is the site's own (service worker registration).
+    assert_eq!(
+        page.matches("<script").count(),
+        page.matches("<script src=\"/static/app.js\" defer>").count(),
+        "{page}"
+    );
     assert!(
-        !page.contains("<script") && !page.contains("onclick") && !page.contains("<iframe"),
+        !page.contains("alert(1)") && !page.contains("onclick") && !page.contains("<iframe"),
         "{page}"
     );
     assert!(
