@@ -26,6 +26,7 @@ pub use feeds::{Followed, ImportReport};
 pub use ingest::{FeedReport, FetchObserver, FetchSummary, PollResult};
 pub use search::{SEARCH_PAGE, Search, snippet_html};
 pub use stories::StorySummary;
+pub use tidings_store::ArticleList;
 pub use websub::PushReport;
 pub use worker::run_worker;
 

@@ -2,6 +2,8 @@
 
 use tidings_core::{Article, ArticleCard, ArticleId, Source, SourceId};
 
+use tidings_store::ArticleList;
+
 use crate::{App, AppError, Result};
 
 impl App {
@@ -31,16 +33,22 @@ impl App {
             })
     }
 
-    /// A source's articles, newest first, continuing below `before`.
-    pub async fn source_articles(
+    /// A list of articles (latest, a source's, a topic's), newest first,
+    /// continuing below `before`.
+    pub async fn list_articles(
         &self,
-        id: SourceId,
+        list: &ArticleList,
         before: Option<ArticleId>,
         limit: usize,
     ) -> Result<Vec<ArticleCard>> {
         Ok(self
             .store
-            .source_articles(id, before, limit.clamp(1, 200) as i64)
+            .list_articles(list, before, limit.clamp(1, 200) as i64)
             .await?)
+    }
+
+    /// Topics (feed folders) with their article counts.
+    pub async fn topics(&self) -> Result<Vec<(String, i64)>> {
+        Ok(self.store.topics().await?)
     }
 }

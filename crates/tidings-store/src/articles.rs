@@ -81,6 +81,20 @@ impl From<CardRow> for ArticleCard {
     }
 }
 
+/// Which articles a list shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ArticleList {
+    Latest,
+    Source(tidings_core::SourceId),
+    /// A feed folder.
+    Topic(String),
+}
+
+enum ListValue<'a> {
+    Id(i64),
+    Text(&'a str),
+}
+
 impl Store {
     /// Stores what is new in `feed`'s entries, all or none: an entry seen
     /// before in this feed (same GUID) is skipped; one whose URL key names
@@ -365,37 +379,71 @@ impl Store {
         Ok(rows.into_iter().map(ArticleCard::from).collect())
     }
 
-    /// A source's articles, newest first, after the cursor `before` (an
-    /// article id: the list continues below it, whatever arrived since).
-    pub async fn source_articles(
+    /// A list of articles, newest first, after the cursor `before` (an
+    /// article id: the list continues below it, whatever arrived since, so
+    /// pages never repeat or skip an article).
+    pub async fn list_articles(
         &self,
-        source: tidings_core::SourceId,
+        list: &ArticleList,
         before: Option<ArticleId>,
         limit: i64,
     ) -> Result<Vec<ArticleCard>> {
-        const FIRST: &str =
+        let (filter, value): (&str, Option<ListValue<'_>>) = match list {
+            ArticleList::Latest => ("", None),
+            ArticleList::Source(source) => ("a.source_id = $2", Some(ListValue::Id(source.0))),
+            ArticleList::Topic(topic) => (
+                "a.feed_id IN (SELECT id FROM feeds WHERE category = $2)",
+                Some(ListValue::Text(topic)),
+            ),
+        };
+        let cursor_param = if value.is_some() { "$3" } else { "$2" };
+        let mut conditions: Vec<String> = Vec::new();
+        if !filter.is_empty() {
+            conditions.push(filter.to_owned());
+        }
+        if before.is_some() {
+            conditions.push(format!(
+                "(a.sort_at, a.id) < (SELECT sort_at, id FROM articles WHERE id = {cursor_param})"
+            ));
+        }
+        let filter = if conditions.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", conditions.join(" AND "))
+        };
+        let sql = format!(
             "SELECT a.id, a.title, a.url, a.source_id, s.name AS source_name, a.sort_at
-            FROM articles a JOIN sources s ON s.id = a.source_id
-            WHERE a.source_id = $1
-            ORDER BY a.sort_at DESC, a.id DESC
-            LIMIT $2";
-        const AFTER: &str =
-            "SELECT a.id, a.title, a.url, a.source_id, s.name AS source_name, a.sort_at
-            FROM articles a JOIN sources s ON s.id = a.source_id
-            WHERE a.source_id = $1
-              AND (a.sort_at, a.id) < (SELECT sort_at, id FROM articles WHERE id = $3)
-            ORDER BY a.sort_at DESC, a.id DESC
-            LIMIT $2";
+             FROM articles a JOIN sources s ON s.id = a.source_id
+             {filter}
+             ORDER BY a.sort_at DESC, a.id DESC
+             LIMIT $1"
+        );
         let rows = on_reader!(&self.db, |pool| {
-            let query = sqlx::query_as::<_, CardRow>(if before.is_some() { AFTER } else { FIRST })
-                .bind(source.0)
-                .bind(limit);
-            match before {
-                Some(before) => query.bind(before.0).fetch_all(pool).await?,
-                None => query.fetch_all(pool).await?,
+            let mut query = sqlx::query_as::<_, CardRow>(&sql).bind(limit);
+            query = match value {
+                Some(ListValue::Id(id)) => query.bind(id),
+                Some(ListValue::Text(text)) => query.bind(text),
+                None => query,
+            };
+            if let Some(before) = before {
+                query = query.bind(before.0);
             }
+            query.fetch_all(pool).await?
         });
         Ok(rows.into_iter().map(ArticleCard::from).collect())
+    }
+
+    /// Topics (feed folders) with how many articles each holds, largest first.
+    pub async fn topics(&self) -> Result<Vec<(String, i64)>> {
+        const SQL: &str = "SELECT f.category, COUNT(a.id)
+            FROM feeds f JOIN articles a ON a.feed_id = f.id
+            WHERE f.category IS NOT NULL AND f.category <> ''
+            GROUP BY f.category
+            ORDER BY COUNT(a.id) DESC, f.category";
+        let rows: Vec<(String, i64)> = on_reader!(&self.db, |pool| {
+            sqlx::query_as(SQL).fetch_all(pool).await?
+        });
+        Ok(rows)
     }
 
     pub async fn article(&self, id: ArticleId) -> Result<Article> {

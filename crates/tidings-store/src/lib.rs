@@ -18,6 +18,7 @@ mod stories;
 pub mod testing;
 mod websub;
 
+pub use articles::ArticleList;
 pub use db::{Dialect, StoreOptions};
 pub use error::StoreError;
 pub use feeds::{FetchFailure, FetchSuccess};

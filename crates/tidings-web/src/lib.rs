@@ -32,6 +32,8 @@ pub fn router(app: App) -> Router {
         .route("/stories/{id}", get(pages::story_page))
         .route("/sources/{id}", get(pages::source_page))
         .route("/search", get(pages::search_page))
+        .route("/topics", get(pages::topics_page))
+        .route("/topics/{name}", get(pages::topic_page))
         .route("/static/{name}", get(cache::static_asset))
         .route("/manifest.webmanifest", get(cache::manifest))
         .route("/sw.js", get(cache::service_worker))

@@ -15,6 +15,7 @@ const FRONT_PAGE_SIZE: usize = 60;
 struct FrontPage {
     stories: Vec<StoryView>,
     cards: Vec<CardView>,
+    next_href: Option<String>,
 }
 
 #[derive(Template)]
@@ -64,6 +65,46 @@ struct SourcePage {
     next_href: Option<String>,
 }
 
+#[derive(Template)]
+#[template(path = "topic.html")]
+struct TopicPage {
+    name: String,
+    cards: Vec<CardView>,
+    next_href: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "topics.html")]
+struct TopicsPage {
+    topics: Vec<(String, String, i64)>,
+}
+
+/// A page's cursor parameter: `?before=ARTICLE_ID`.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Cursor {
+    #[serde(default)]
+    before: Option<String>,
+}
+
+impl Cursor {
+    fn article(&self) -> Option<ArticleId> {
+        self.before.as_deref().and_then(|b| b.parse().ok())
+    }
+}
+
+/// The link to the page after `cards`, when there may be one.
+fn next_page(path: &str, cards: &[tidings_core::ArticleCard], page_size: usize) -> Option<String> {
+    (cards.len() == page_size)
+        .then(|| cards.last().map(|c| format!("{path}?before={}", c.id)))
+        .flatten()
+}
+
+fn percent_encode_path(segment: &str) -> String {
+    url::form_urlencoded::byte_serialize(segment.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
+}
+
 /// Articles per page of a source.
 const SOURCE_PAGE_SIZE: usize = 30;
 
@@ -72,25 +113,80 @@ const SOURCE_PAGE_SIZE: usize = 30;
 const TOP_STORIES: usize = 10;
 const TOP_STORY_HOURS: i64 = 24;
 
-pub async fn front_page(State(state): State<AppState>) -> Result<Html<String>, WebError> {
+pub async fn front_page(
+    State(state): State<AppState>,
+    Query(cursor): Query<Cursor>,
+) -> Result<Html<String>, WebError> {
     let now = state.app.clock().now();
+    let before = cursor.article();
+    let latest = state
+        .app
+        .list_articles(&tidings_app::ArticleList::Latest, before, FRONT_PAGE_SIZE)
+        .await?;
+    // Top stories lead the first page only.
+    let stories = if before.is_none() {
+        state
+            .app
+            .top_stories(TOP_STORY_HOURS, TOP_STORIES * 2)
+            .await?
+            .iter()
+            .filter(|story| story.article_count > 1)
+            .take(TOP_STORIES)
+            .map(|story| StoryView::new(story, now))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(Html(
+        FrontPage {
+            stories,
+            next_href: next_page("/", &latest, FRONT_PAGE_SIZE),
+            cards: latest.iter().map(|card| CardView::new(card, now)).collect(),
+        }
+        .render()?,
+    ))
+}
+
+pub async fn topic_page(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    Query(cursor): Query<Cursor>,
+) -> Result<Html<String>, WebError> {
+    let now = state.app.clock().now();
+    let list = tidings_app::ArticleList::Topic(name.clone());
     let cards = state
         .app
-        .latest_articles(FRONT_PAGE_SIZE)
-        .await?
-        .iter()
-        .map(|card| CardView::new(card, now))
-        .collect();
-    let stories = state
+        .list_articles(&list, cursor.article(), SOURCE_PAGE_SIZE)
+        .await?;
+    if cards.is_empty() && cursor.article().is_none() {
+        return Err(WebError::NotFound);
+    }
+    let path = format!("/topics/{}", percent_encode_path(&name));
+    Ok(Html(
+        TopicPage {
+            next_href: next_page(&path, &cards, SOURCE_PAGE_SIZE),
+            cards: cards.iter().map(|c| CardView::new(c, now)).collect(),
+            name,
+        }
+        .render()?,
+    ))
+}
+
+pub async fn topics_page(State(state): State<AppState>) -> Result<Html<String>, WebError> {
+    let topics = state
         .app
-        .top_stories(TOP_STORY_HOURS, TOP_STORIES * 2)
+        .topics()
         .await?
-        .iter()
-        .filter(|story| story.article_count > 1)
-        .take(TOP_STORIES)
-        .map(|story| StoryView::new(story, now))
+        .into_iter()
+        .map(|(name, count)| {
+            (
+                format!("/topics/{}", percent_encode_path(&name)),
+                name,
+                count,
+            )
+        })
         .collect();
-    Ok(Html(FrontPage { stories, cards }.render()?))
+    Ok(Html(TopicsPage { topics }.render()?))
 }
 
 pub async fn article_page(
@@ -247,38 +343,28 @@ pub async fn search_page(
     ))
 }
 
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct SourceParams {
-    #[serde(default)]
-    before: Option<String>,
-}
-
 pub async fn source_page(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    Query(params): Query<SourceParams>,
+    Query(cursor): Query<Cursor>,
 ) -> Result<Html<String>, WebError> {
     let id: SourceId = id.parse().map_err(|_| WebError::NotFound)?;
     let source = state.app.source(id).await?;
-    let before: Option<ArticleId> = params.before.as_deref().and_then(|b| b.parse().ok());
     let cards = state
         .app
-        .source_articles(id, before, SOURCE_PAGE_SIZE)
+        .list_articles(
+            &tidings_app::ArticleList::Source(id),
+            cursor.article(),
+            SOURCE_PAGE_SIZE,
+        )
         .await?;
     let now = state.app.clock().now();
-    let next_href = (cards.len() == SOURCE_PAGE_SIZE)
-        .then(|| {
-            cards
-                .last()
-                .map(|c| format!("/sources/{id}?before={}", c.id))
-        })
-        .flatten();
     Ok(Html(
         SourcePage {
+            next_href: next_page(&format!("/sources/{id}"), &cards, SOURCE_PAGE_SIZE),
             name: source.name,
             site_url: source.site_url,
             cards: cards.iter().map(|c| CardView::new(c, now)).collect(),
-            next_href,
         }
         .render()?,
     ))

@@ -16,6 +16,7 @@ tidings_store::on_both_databases!(
     empty_site,
     pages_show_articles,
     stories_show_on_pages,
+    lists_page_with_stable_cursors,
     unknown_pages_are_real_404s
 );
 
@@ -189,7 +190,8 @@ async fn pages_show_articles(db: &TestDatabase) {
     // The only script is the site's own (service worker registration).
     assert_eq!(
         page.matches("<script").count(),
-        page.matches("<script src=\"/static/app.js\" defer>").count(),
+        page.matches("<script src=\"/static/app.js\" defer>")
+            .count(),
         "{page}"
     );
     assert!(
@@ -360,6 +362,79 @@ async fn stories_show_on_pages(db: &TestDatabase) {
         "{source}"
     );
     assert_eq!(get(&router, "/sources/123").await.0, StatusCode::NOT_FOUND);
+}
+
+async fn lists_page_with_stable_cursors(db: &TestDatabase) {
+    let now = Utc.with_ymd_and_hms(2026, 11, 29, 12, 0, 0).unwrap();
+    let clock = ManualClock::new(now);
+    let (_, router) = site(db, &clock);
+    let store = db.store();
+    let ids = IdGenerator::new();
+    let mut new = tidings_core::NewFeed::new("https://gazette.example/rss".parse().unwrap());
+    new.category = Some("Local news".into());
+    let source = store
+        .ensure_source(
+            &new.source_host(),
+            tidings_core::SourceId(ids.next(now)),
+            now,
+        )
+        .await
+        .unwrap();
+    let feed = store
+        .insert_feed(tidings_core::FeedId(ids.next(now)), source.id, &new, now)
+        .await
+        .unwrap();
+    let entries: Vec<FeedEntry> = (0..65)
+        .map(|i| FeedEntry {
+            guid: format!("g{i}"),
+            url: Some(format!("https://gazette.example/{i}")),
+            url_key: Some(format!("gazette.example/{i}")),
+            content_hash: format!("h{i}"),
+            title: Some(format!("Story number {i:02}")),
+            content: Some(format!("<p>{}</p>", "Text. ".repeat(100))),
+            published_at: Some(now - TimeDelta::minutes(i)),
+            ..FeedEntry::default()
+        })
+        .collect();
+    store
+        .insert_entries(&feed, &entries, now, || ArticleId(ids.next(now)))
+        .await
+        .unwrap();
+
+    let titles = |page: &str| -> Vec<String> {
+        page.match_indices("Story number ")
+            .map(|(i, _)| page[i..i + 15].to_owned())
+            .collect()
+    };
+    let next = |page: &str| -> Option<String> {
+        let i = page.find("rel=\"next\" href=\"")? + "rel=\"next\" href=\"".len();
+        Some(page[i..i + page[i..].find('"')?].replace("&#38;", "&"))
+    };
+    let (_, _, first) = get(&router, "/").await;
+    let first_titles = titles(&first);
+    assert_eq!(first_titles.len(), 60);
+    assert_eq!(first_titles[0], "Story number 00", "newest first");
+    let (_, _, second) = get(&router, &next(&first).expect("a next page")).await;
+    let second_titles = titles(&second);
+    assert_eq!(second_titles.len(), 5);
+    assert_eq!(
+        second_titles[0], "Story number 60",
+        "continues where the first stopped"
+    );
+    assert!(next(&second).is_none());
+
+    // Topics come from feed folders.
+    let (_, _, topics) = get(&router, "/topics").await;
+    assert!(topics.contains("href=\"/topics/Local%20news\""), "{topics}");
+    let (status, _, topic) = get(&router, "/topics/Local%20news").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(titles(&topic).len(), 30);
+    assert!(
+        next(&topic)
+            .unwrap()
+            .starts_with("/topics/Local%20news?before=")
+    );
+    assert_eq!(get(&router, "/topics/Nope").await.0, StatusCode::NOT_FOUND);
 }
 
 async fn unknown_pages_are_real_404s(db: &TestDatabase) {
