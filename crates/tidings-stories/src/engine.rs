@@ -164,7 +164,7 @@ impl StoryEngine {
         self.forget(doc.id);
         let features = Features::of(doc, &self.analyzer, &mut self.vocabulary);
         self.vocabulary.add_document(features.term_ids());
-        let vector = self.vocabulary.weigh(&features.counts);
+        let vector = self.key_vector(&features.counts);
 
         let copy_of = self.dedup.find(&features.sketch).map(|(d, _)| d);
         let (group, story) = match copy_of.and_then(|d| self.docs.get(&d)) {
@@ -195,7 +195,7 @@ impl StoryEngine {
         self.forget(doc.id);
         let features = Features::of(doc, &self.analyzer, &mut self.vocabulary);
         self.vocabulary.add_document(features.term_ids());
-        let vector = self.vocabulary.weigh(&features.counts);
+        let vector = self.key_vector(&features.counts);
         self.admit(doc.id, doc.ts, features, vector, story, group, pinned);
         // Placed before: not news to refinement.
         self.refined_through = self.seq;
@@ -309,6 +309,10 @@ impl StoryEngine {
             .map(|(d, _)| d)
     }
 
+    fn key_vector(&self, counts: &[(TermId, f32)]) -> TermVector {
+        key_vector(&self.vocabulary, counts)
+    }
+
     /// Moves made by refinement since the last call, for the store to follow.
     pub fn take_moves(&mut self) -> Vec<Move> {
         std::mem::take(&mut self.pending_moves)
@@ -362,7 +366,7 @@ impl StoryEngine {
         let mut examine: Vec<DocId> = Vec::new();
         for id in &ids {
             let state = self.docs.get_mut(id).expect("ordered docs are held");
-            let vector = self.vocabulary.weigh(&state.counts);
+            let vector = key_vector(&self.vocabulary, &state.counts);
             let fresh = state.seq > self.refined_through;
             let story_changed = self.changed_stories.contains(&state.story);
             let recent = state.ts >= horizon;
@@ -371,6 +375,8 @@ impl StoryEngine {
             }
             self.clusterer.remove(state.story, *id, &state.vector);
             self.clusterer.add(state.story, *id, &vector, state.ts);
+            self.related.remove(*id);
+            self.related.insert(*id, &vector);
             state.vector = vector;
             examine.push(*id);
         }
@@ -390,10 +396,14 @@ impl StoryEngine {
                 continue;
             }
             let own = self.clusterer.cohesion(state.story, &state.vector);
-            let Some((to, sim)) = self.clusterer.best(&state.vector, Some(state.story)) else {
-                continue;
+            let best = self.clusterer.best(&state.vector, Some(state.story));
+            let to = match best {
+                Some((to, sim)) if sim >= self.config.join_threshold && sim > own + MOVE_MARGIN => {
+                    Some(to)
+                }
+                _ => None,
             };
-            if sim >= self.config.join_threshold && sim > own + MOVE_MARGIN {
+            if let Some(to) = to {
                 let from = state.story;
                 let group: Vec<DocId> = self
                     .clusterer
@@ -450,6 +460,23 @@ impl StoryEngine {
             .iter()
             .any(|d| self.docs[d].pinned)
     }
+}
+
+/// Terms an article is known by (a headline and a lead have fewer).
+const KEY_TERMS: usize = 25;
+
+/// An article's key terms: its heaviest TF-IDF terms, as a unit vector.
+/// Long articles carry a background of common words that, summed over a
+/// big story, would make its centroid look like every article; keeping the
+/// key terms keeps stories about who, what and where.
+fn key_vector(vocabulary: &Vocabulary, counts: &[(TermId, f32)]) -> TermVector {
+    let full = vocabulary.weigh(counts);
+    if full.entries().len() <= KEY_TERMS {
+        return full;
+    }
+    let mut top = full.top_terms(KEY_TERMS);
+    top.sort_unstable_by_key(|&(t, _)| t);
+    TermVector::normalized(top)
 }
 
 /// An article whose re-weighed vector is this close to the one it was

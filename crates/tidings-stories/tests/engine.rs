@@ -9,6 +9,29 @@ const WIRE: &str = "The European Central Bank left interest rates unchanged on T
     Frankfurt. Analysts said the bank could act at its next meeting in June if prices \
     kept falling, and that the strong euro was hurting exporters in southern Europe.";
 
+/// An engine whose window already holds a day of other news, as a running
+/// one does: word weights need a background to tell rare from common.
+fn engine_with_background(config: EngineConfig) -> StoryEngine {
+    const PLACES: [&str; 8] = [
+        "Lisbon", "Osaka", "Denver", "Nairobi", "Oslo", "Lima", "Perth", "Quebec",
+    ];
+    const THINGS: [&str; 8] = [
+        "bridge", "festival", "strike", "election", "museum", "harbour", "school", "derby",
+    ];
+    let mut engine = StoryEngine::new(config);
+    for i in 0..64u64 {
+        let (place, thing) = (PLACES[(i % 8) as usize], THINGS[(i / 8) as usize]);
+        let text = format!("The {thing} in {place} drew crowds on Saturday, officials said.");
+        engine.restore(
+            &doc(1_000 + i, -7_200, &format!("{place} {thing}"), &text),
+            1_000 + i,
+            1_000 + i,
+            false,
+        );
+    }
+    engine
+}
+
 fn doc(id: u64, ts: i64, title: &str, body: &str) -> Document {
     Document {
         id,
@@ -21,7 +44,7 @@ fn doc(id: u64, ts: i64, title: &str, body: &str) -> Document {
 
 #[test]
 fn syndicated_copies_fold_and_share_the_story() {
-    let mut engine = StoryEngine::default();
+    let mut engine = engine_with_background(EngineConfig::default());
     let first = engine.place(&doc(1, 0, "ECB holds rates", WIRE));
     let copy = engine.place(&doc(
         2,
@@ -63,7 +86,7 @@ fn syndicated_copies_fold_and_share_the_story() {
 
 #[test]
 fn related_lists_the_story_first_and_never_copies() {
-    let mut engine = StoryEngine::default();
+    let mut engine = engine_with_background(EngineConfig::default());
     engine.place(&doc(1, 0, "ECB holds rates", WIRE));
     engine.place(&doc(2, 10, "ECB holds rates", WIRE));
     engine.place(&doc(

@@ -49,6 +49,8 @@ enum Command {
     /// Rank related articles for each article of a JSON-lines stream;
     /// prints `id<TAB>id1,id2,…`, best first.
     Related(commands::stories::RelatedArgs),
+    /// Fill the database with a synthetic corpus (for load tests of the site).
+    Seed(commands::seed::SeedArgs),
     /// Measure throughput (prints figures; needs no database).
     #[command(subcommand)]
     Bench(commands::bench::BenchCommand),
@@ -96,6 +98,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Feeds(command) => commands::feeds::run(&app, command).await,
         Command::Stories(command) => commands::story_admin::run(&app, command).await,
+        Command::Seed(args) => commands::seed::run(&app, args).await,
         Command::Fetch(args) => commands::fetch::run(app.clone(), &settings, args).await,
         Command::Bench(_)
         | Command::Extract(_)
