@@ -13,6 +13,11 @@ pub const MATCH_START: char = '\u{2}';
 /// Marks the end of a matched word in a snippet.
 pub const MATCH_END: char = '\u{3}';
 
+/// Matches ranked per search: the newest this many. Ranking every match of
+/// a common word over a million articles costs seconds; news readers want
+/// the recent ones, and a date range reaches older matches.
+const CANDIDATES: i64 = 2_000;
+
 /// What a reader searches for.
 #[derive(Debug, Clone, Default)]
 pub struct SearchQuery {
@@ -69,20 +74,33 @@ impl Store {
                     return Ok(Vec::new());
                 };
                 sqlx::query_as(
-                    "SELECT a.id, a.title, a.url, a.source_id, s.name AS source_name, a.sort_at,
-                        snippet(articles_fts, -1, char(2), char(3), '…', 24) AS snippet
+                    "WITH candidates AS (
+                         SELECT articles_fts.rowid AS id, bm25(articles_fts, 4.0, 1.0) AS score
+                         FROM articles_fts
+                         JOIN articles a ON a.id = articles_fts.rowid
+                         WHERE articles_fts MATCH $1
+                           AND ($2 IS NULL OR a.source_id = $2)
+                           AND ($3 IS NULL OR a.feed_id IN (SELECT id FROM feeds WHERE category = $3))
+                           AND ($4 IS NULL OR a.sort_at >= $4)
+                           AND ($5 IS NULL OR a.sort_at < $5)
+                         ORDER BY articles_fts.rowid DESC
+                         LIMIT $9
+                     ),
+                     page AS (
+                         SELECT c.id, c.score
+                             / (1.0 + MAX(0.0, julianday($6) - julianday(a.sort_at)) / 7.0) AS rank
+                         FROM candidates c JOIN articles a ON a.id = c.id
+                         ORDER BY rank, c.id DESC
+                         LIMIT $7 OFFSET $8
+                     )
+                     SELECT a.id, a.title, a.url, a.source_id, s.name AS source_name, a.sort_at,
+                         snippet(articles_fts, -1, char(2), char(3), '…', 24) AS snippet
                      FROM articles_fts
-                     JOIN articles a ON a.id = articles_fts.rowid
+                     JOIN page p ON p.id = articles_fts.rowid
+                     JOIN articles a ON a.id = p.id
                      JOIN sources s ON s.id = a.source_id
                      WHERE articles_fts MATCH $1
-                       AND ($2 IS NULL OR a.source_id = $2)
-                       AND ($3 IS NULL OR a.feed_id IN (SELECT id FROM feeds WHERE category = $3))
-                       AND ($4 IS NULL OR a.sort_at >= $4)
-                       AND ($5 IS NULL OR a.sort_at < $5)
-                     ORDER BY bm25(articles_fts, 4.0, 1.0)
-                         / (1.0 + MAX(0.0, julianday($6) - julianday(a.sort_at)) / 7.0),
-                         a.id DESC
-                     LIMIT $7 OFFSET $8",
+                     ORDER BY p.rank, p.id DESC",
                 )
                 .bind(fts)
                 .bind(query.source.map(|s| s.0))
@@ -92,6 +110,7 @@ impl Store {
                 .bind(now)
                 .bind(query.limit)
                 .bind(query.offset)
+                .bind(CANDIDATES)
                 .fetch_all(reader)
                 .await?
             }
@@ -100,22 +119,32 @@ impl Store {
                     return Ok(Vec::new());
                 }
                 sqlx::query_as(
-                    "SELECT a.id, a.title, a.url, a.source_id, s.name AS source_name, a.sort_at,
-                        ts_headline('english', coalesce(a.search_text, a.title, ''), q,
-                            'StartSel=' || chr(2) || ',StopSel=' || chr(3)
-                            || ',MaxWords=35,MinWords=15,MaxFragments=1') AS snippet
-                     FROM articles a
-                     JOIN sources s ON s.id = a.source_id,
-                     websearch_to_tsquery('english', $1) q
-                     WHERE a.search_vector @@ q
-                       AND ($2::BIGINT IS NULL OR a.source_id = $2)
-                       AND ($3::TEXT IS NULL OR a.feed_id IN (SELECT id FROM feeds WHERE category = $3))
-                       AND ($4::TIMESTAMPTZ IS NULL OR a.sort_at >= $4)
-                       AND ($5::TIMESTAMPTZ IS NULL OR a.sort_at < $5)
-                     ORDER BY ts_rank_cd(a.search_vector, q)
-                         / (1.0 + GREATEST(0.0, EXTRACT(EPOCH FROM ($6 - a.sort_at)) / 604800.0)) DESC,
-                         a.id DESC
-                     LIMIT $7 OFFSET $8",
+                    "WITH q AS (SELECT websearch_to_tsquery('english', $1) AS q),
+                     candidates AS (
+                         SELECT a.id, ts_rank_cd(a.search_vector, q.q) AS score
+                         FROM articles a, q
+                         WHERE a.search_vector @@ q.q
+                           AND ($2::BIGINT IS NULL OR a.source_id = $2)
+                           AND ($3::TEXT IS NULL OR a.feed_id IN (SELECT id FROM feeds WHERE category = $3))
+                           AND ($4::TIMESTAMPTZ IS NULL OR a.sort_at >= $4)
+                           AND ($5::TIMESTAMPTZ IS NULL OR a.sort_at < $5)
+                         ORDER BY a.id DESC
+                         LIMIT $9
+                     ),
+                     page AS (
+                         SELECT a.id, a.title, a.url, a.source_id, a.sort_at, a.search_text,
+                             c.score / (1.0 + GREATEST(0.0,
+                                 EXTRACT(EPOCH FROM ($6 - a.sort_at)) / 604800.0)) AS rank
+                         FROM candidates c JOIN articles a ON a.id = c.id
+                         ORDER BY rank DESC, a.id DESC
+                         LIMIT $7 OFFSET $8
+                     )
+                     SELECT p.id, p.title, p.url, p.source_id, s.name AS source_name, p.sort_at,
+                         ts_headline('english', coalesce(p.search_text, p.title, ''), q.q,
+                             'StartSel=' || chr(2) || ',StopSel=' || chr(3)
+                             || ',MaxWords=35,MinWords=15,MaxFragments=1') AS snippet
+                     FROM page p JOIN sources s ON s.id = p.source_id, q
+                     ORDER BY p.rank DESC, p.id DESC",
                 )
                 .bind(&query.text)
                 .bind(query.source.map(|s| s.0))
@@ -125,6 +154,7 @@ impl Store {
                 .bind(now)
                 .bind(query.limit)
                 .bind(query.offset)
+                .bind(CANDIDATES)
                 .fetch_all(pool)
                 .await?
             }
