@@ -73,19 +73,34 @@ impl Store {
                 let Some(fts) = fts5_query(&query.text) else {
                     return Ok(Vec::new());
                 };
-                sqlx::query_as(
-                    "WITH candidates AS (
-                         SELECT articles_fts.rowid AS id, bm25(articles_fts, 4.0, 1.0) AS score
-                         FROM articles_fts
-                         JOIN articles a ON a.id = articles_fts.rowid
-                         WHERE articles_fts MATCH $1
-                           AND ($2 IS NULL OR a.source_id = $2)
-                           AND ($3 IS NULL OR a.feed_id IN (SELECT id FROM feeds WHERE category = $3))
-                           AND ($4 IS NULL OR a.sort_at >= $4)
-                           AND ($5 IS NULL OR a.sort_at < $5)
-                         ORDER BY articles_fts.rowid DESC
-                         LIMIT $9
-                     ),
+                // Without filters the candidates come straight from the FTS
+                // index in rowid (time) order, which SQLite walks without
+                // ranking every match; with filters the join decides.
+                let filtered = query.source.is_some()
+                    || query.topic.is_some()
+                    || query.since.is_some()
+                    || query.until.is_some();
+                let candidates = if filtered {
+                    "SELECT articles_fts.rowid AS id, bm25(articles_fts, 4.0, 1.0) AS score
+                     FROM articles_fts
+                     JOIN articles a ON a.id = articles_fts.rowid
+                     WHERE articles_fts MATCH $1
+                       AND ($2 IS NULL OR a.source_id = $2)
+                       AND ($3 IS NULL OR a.feed_id IN (SELECT id FROM feeds WHERE category = $3))
+                       AND ($4 IS NULL OR a.sort_at >= $4)
+                       AND ($5 IS NULL OR a.sort_at < $5)
+                     ORDER BY articles_fts.rowid DESC
+                     LIMIT $9"
+                } else {
+                    "SELECT rowid AS id, bm25(articles_fts, 4.0, 1.0) AS score
+                     FROM articles_fts
+                     WHERE articles_fts MATCH $1
+                       AND $2 IS NULL AND $3 IS NULL AND $4 IS NULL AND $5 IS NULL
+                     ORDER BY rowid DESC
+                     LIMIT $9"
+                };
+                let sql = format!(
+                    "WITH candidates AS ({candidates}),
                      page AS (
                          SELECT c.id, c.score
                              / (1.0 + MAX(0.0, julianday($6) - julianday(a.sort_at)) / 7.0) AS rank
@@ -100,19 +115,21 @@ impl Store {
                      JOIN articles a ON a.id = p.id
                      JOIN sources s ON s.id = a.source_id
                      WHERE articles_fts MATCH $1
-                     ORDER BY p.rank, p.id DESC",
-                )
-                .bind(fts)
-                .bind(query.source.map(|s| s.0))
-                .bind(query.topic.as_deref())
-                .bind(query.since)
-                .bind(query.until)
-                .bind(now)
-                .bind(query.limit)
-                .bind(query.offset)
-                .bind(CANDIDATES)
-                .fetch_all(reader)
-                .await?
+                       AND articles_fts.rowid IN (SELECT id FROM page)
+                     ORDER BY p.rank, p.id DESC"
+                );
+                sqlx::query_as(&sql)
+                    .bind(fts)
+                    .bind(query.source.map(|s| s.0))
+                    .bind(query.topic.as_deref())
+                    .bind(query.since)
+                    .bind(query.until)
+                    .bind(now)
+                    .bind(query.limit)
+                    .bind(query.offset)
+                    .bind(CANDIDATES)
+                    .fetch_all(reader)
+                    .await?
             }
             Db::Postgres(pool) => {
                 if query.text.trim().is_empty() {
