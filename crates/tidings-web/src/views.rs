@@ -105,6 +105,11 @@ pub struct ArticleView {
     pub when: When,
     /// Sanitized: safe to insert unescaped.
     pub body_html: String,
+    /// A sentence or two of plain text, for link previews.
+    pub description: String,
+    pub lead_image: Option<String>,
+    /// Schema.org NewsArticle as JSON, safe inside a `<script>` element.
+    pub json_ld: String,
 }
 
 impl ArticleView {
@@ -117,24 +122,52 @@ impl ArticleView {
             .or(article.content.as_deref())
             .or(article.summary.as_deref())
             .unwrap_or_default();
+        let base = article.url.as_deref().and_then(|u| url::Url::parse(u).ok());
+        let body_html = tidings_extract::sanitize_html(body, base.as_ref());
+        let description = preview(&tidings_extract::html_to_text(&body_html), 200);
+        let title = headline(article.title.as_deref());
+        let json_ld = serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": title,
+            "datePublished": article.published_at.unwrap_or(article.sort_at).to_rfc3339(),
+            "author": article.author.as_ref().map(|name| serde_json::json!({"@type": "Person", "name": name})),
+            "publisher": {"@type": "Organization", "name": article.source_name},
+            "image": article.lead_image,
+            "url": article.url,
+            "mainEntityOfPage": article.url,
+            "description": description,
+            "inLanguage": article.language,
+        })
+        .to_string()
+        // Inside <script>, "</" could end the element early.
+        .replace("</", "<\\/");
         Self {
-            title: headline(article.title.as_deref()),
+            title,
             source: article.source_name.clone(),
             source_href: format!("/sources/{}", article.source_id),
             author: article.author.clone(),
             original_url: article.url.clone(),
             language: article.language.clone(),
             when: When::new(article.sort_at, now),
-            body_html: tidings_extract::sanitize_html(
-                body,
-                article
-                    .url
-                    .as_deref()
-                    .and_then(|u| url::Url::parse(u).ok())
-                    .as_ref(),
-            ),
+            body_html,
+            description,
+            lead_image: article.lead_image.clone(),
+            json_ld,
         }
     }
+}
+
+/// The first `max` characters of `text`, cut at a word, with an ellipsis
+/// when cut.
+fn preview(text: &str, max: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.']))
 }
 
 fn headline(title: Option<&str>) -> String {

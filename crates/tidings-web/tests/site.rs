@@ -187,13 +187,27 @@ async fn pages_show_articles(db: &TestDatabase) {
         page.contains("Ann &#60;Writer&#62;"),
         "author escaped: {page}"
     );
-    // The only script is the site's own (service worker registration).
+    // The only scripts are the site's own (service worker registration)
+    // and the article's JSON-LD data, which does not run.
     assert_eq!(
         page.matches("<script").count(),
         page.matches("<script src=\"/static/app.js\" defer>")
-            .count(),
+            .count()
+            + page
+                .matches("<script type=\"application/ld+json\">")
+                .count(),
         "{page}"
     );
+    let ld_start = page
+        .find("<script type=\"application/ld+json\">")
+        .expect("JSON-LD")
+        + "<script type=\"application/ld+json\">".len();
+    let ld_end = ld_start + page[ld_start..].find("</script>").unwrap();
+    let ld: serde_json::Value = serde_json::from_str(&page[ld_start..ld_end]).unwrap();
+    assert_eq!(ld["@type"], "NewsArticle");
+    assert_eq!(ld["headline"], "Tide <b>tables</b> & ferries");
+    assert!(page.contains("<link rel=\"canonical\" href=\"https://harbour.example/new\">"));
+    assert!(page.contains("<meta property=\"og:title\""));
     assert!(
         !page.contains("alert(1)") && !page.contains("onclick") && !page.contains("<iframe"),
         "{page}"
