@@ -21,11 +21,16 @@ pub use error::WebError;
 #[derive(Clone)]
 pub struct AppState {
     pub app: App,
+    /// The first front page as last rendered, and when (by the app's clock).
+    front_page: std::sync::Arc<std::sync::Mutex<Option<(chrono::DateTime<chrono::Utc>, String)>>>,
 }
 
 /// The whole site as one router.
 pub fn router(app: App) -> Router {
-    let state = AppState { app };
+    let state = AppState {
+        app,
+        front_page: Default::default(),
+    };
     Router::new()
         .route("/", get(pages::front_page))
         .route("/articles/{id}", get(pages::article_page))

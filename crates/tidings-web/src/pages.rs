@@ -105,6 +105,9 @@ fn percent_encode_path(segment: &str) -> String {
         .replace('+', "%20")
 }
 
+/// How long a rendered front page is served again.
+const FRONT_PAGE_FRESH: chrono::TimeDelta = chrono::TimeDelta::seconds(5);
+
 /// Articles per page of a source.
 const SOURCE_PAGE_SIZE: usize = 30;
 
@@ -119,6 +122,15 @@ pub async fn front_page(
 ) -> Result<Html<String>, WebError> {
     let now = state.app.clock().now();
     let before = cursor.article();
+    // The busiest page, the same for everyone: rendered at most every few
+    // seconds. ("4 minutes ago" may lag by that much.)
+    if before.is_none()
+        && let Some((at, html)) = state.front_page.lock().expect("not poisoned").as_ref()
+        && *at <= now
+        && now - *at < FRONT_PAGE_FRESH
+    {
+        return Ok(Html(html.clone()));
+    }
     let latest = state
         .app
         .list_articles(&tidings_app::ArticleList::Latest, before, FRONT_PAGE_SIZE)
@@ -137,14 +149,16 @@ pub async fn front_page(
     } else {
         Vec::new()
     };
-    Ok(Html(
-        FrontPage {
-            stories,
-            next_href: next_page("/", &latest, FRONT_PAGE_SIZE),
-            cards: latest.iter().map(|card| CardView::new(card, now)).collect(),
-        }
-        .render()?,
-    ))
+    let html = FrontPage {
+        stories,
+        next_href: next_page("/", &latest, FRONT_PAGE_SIZE),
+        cards: latest.iter().map(|card| CardView::new(card, now)).collect(),
+    }
+    .render()?;
+    if before.is_none() {
+        *state.front_page.lock().expect("not poisoned") = Some((now, html.clone()));
+    }
+    Ok(Html(html))
 }
 
 pub async fn topic_page(
