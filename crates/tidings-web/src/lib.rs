@@ -21,9 +21,12 @@ pub use error::WebError;
 #[derive(Clone)]
 pub struct AppState {
     pub app: App,
-    /// The first front page as last rendered, and when (by the app's clock).
-    front_page: std::sync::Arc<std::sync::Mutex<Option<(chrono::DateTime<chrono::Utc>, String)>>>,
+    /// The first front page as last rendered.
+    front_page: std::sync::Arc<std::sync::Mutex<Option<RenderedPage>>>,
 }
+
+/// A page's HTML and when it was rendered (by the app's clock).
+type RenderedPage = (chrono::DateTime<chrono::Utc>, String);
 
 /// The whole site as one router.
 pub fn router(app: App) -> Router {
