@@ -344,6 +344,8 @@ pub struct ArticleCard {
     pub source_id: SourceId,
     pub source_name: String,
     pub sort_at: DateTime<Utc>,
+    /// The start of its text (plain), when known.
+    pub preview: Option<String>,
 }
 
 /// Where the body an article page shows came from.

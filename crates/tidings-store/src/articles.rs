@@ -66,6 +66,7 @@ struct CardRow {
     source_id: i64,
     source_name: String,
     sort_at: DateTime<Utc>,
+    preview: Option<String>,
 }
 
 impl From<CardRow> for ArticleCard {
@@ -77,6 +78,7 @@ impl From<CardRow> for ArticleCard {
             source_id: SourceId(row.source_id),
             source_name: row.source_name,
             sort_at: row.sort_at,
+            preview: row.preview,
         }
     }
 }
@@ -366,7 +368,8 @@ impl Store {
     /// The newest articles first.
     pub async fn latest_articles(&self, limit: i64) -> Result<Vec<ArticleCard>> {
         const SQL: &str =
-            "SELECT a.id, a.title, a.url, a.source_id, s.name AS source_name, a.sort_at
+            "SELECT a.id, a.title, a.url, a.source_id, s.name AS source_name, a.sort_at,
+                substr(a.search_text, 1, 300) AS preview
             FROM articles a JOIN sources s ON s.id = a.source_id
             ORDER BY a.sort_at DESC, a.id DESC
             LIMIT $1";
@@ -412,7 +415,8 @@ impl Store {
             format!("WHERE {}", conditions.join(" AND "))
         };
         let sql = format!(
-            "SELECT a.id, a.title, a.url, a.source_id, s.name AS source_name, a.sort_at
+            "SELECT a.id, a.title, a.url, a.source_id, s.name AS source_name, a.sort_at,
+                substr(a.search_text, 1, 300) AS preview
              FROM articles a JOIN sources s ON s.id = a.source_id
              {filter}
              ORDER BY a.sort_at DESC, a.id DESC

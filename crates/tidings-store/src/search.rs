@@ -187,6 +187,7 @@ impl Store {
                     source_id: SourceId(row.source_id),
                     source_name: row.source_name,
                     sort_at: row.sort_at,
+                    preview: None,
                 },
             })
             .collect())

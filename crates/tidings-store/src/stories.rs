@@ -89,6 +89,7 @@ struct MemberRow {
     sort_at: DateTime<Utc>,
     story_id: Option<i64>,
     dup_group_id: Option<i64>,
+    preview: Option<String>,
 }
 
 /// An article of a story (or a related one), with where it belongs.
@@ -112,6 +113,7 @@ impl From<MemberRow> for StoryMember {
                 source_id: SourceId(row.source_id),
                 source_name: row.source_name,
                 sort_at: row.sort_at,
+                preview: row.preview,
             },
         }
     }
@@ -136,7 +138,7 @@ const STORY_COLUMNS: &str = "st.id, st.title, st.lead_article_id, st.first_artic
     st.article_count, st.source_count";
 
 const MEMBER_COLUMNS: &str = "a.id, a.title, a.url, a.source_id, s.name AS source_name,
-    a.sort_at, a.story_id, a.dup_group_id";
+    a.sort_at, a.story_id, a.dup_group_id, substr(a.search_text, 1, 300) AS preview";
 
 impl Store {
     /// Takes or renews the lease `name` for `holder` until `until`, unless

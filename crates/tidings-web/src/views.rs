@@ -29,6 +29,8 @@ pub struct CardView {
     pub source: String,
     pub source_href: String,
     pub when: When,
+    /// The start of the article's text (empty when unknown).
+    pub preview: String,
 }
 
 impl CardView {
@@ -39,6 +41,11 @@ impl CardView {
             source: card.source_name.clone(),
             source_href: format!("/sources/{}", card.source_id),
             when: When::new(card.sort_at, now),
+            preview: card
+                .preview
+                .as_deref()
+                .map(|text| preview(text, PREVIEW_CHARS))
+                .unwrap_or_default(),
         }
     }
 }
@@ -157,6 +164,9 @@ impl ArticleView {
         }
     }
 }
+
+/// Characters of text a card previews.
+const PREVIEW_CHARS: usize = 160;
 
 /// The first `max` characters of `text`, cut at a word, with an ellipsis
 /// when cut.

@@ -335,6 +335,10 @@ async fn stories_show_on_pages(db: &TestDatabase) {
     assert!(page[more..].contains("ECB holds rates as strong euro hurts exporters"));
     assert!(page[more..].contains("31 minutes ago"), "{page}");
     assert!(
+        page[more..].contains("<p class=\"preview\">The ECB kept interest rates on hold"),
+        "each item previews its text: {page}"
+    );
+    assert!(
         page.contains(&format!("href=\"{story_href}\"")),
         "full coverage link"
     );
