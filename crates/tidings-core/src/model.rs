@@ -393,8 +393,9 @@ pub struct StoryInput {
     pub id: ArticleId,
     pub sort_at: DateTime<Utc>,
     pub title: Option<String>,
-    /// Plain text of the extracted body when there is one, else the feed's
-    /// content or summary as stored (possibly HTML).
+    /// Plain text when there is some (recorded at placement, or the
+    /// extracted body), else the feed's content or summary as stored
+    /// (possibly HTML).
     pub text: Option<String>,
     pub text_is_html: bool,
     pub source_name: String,

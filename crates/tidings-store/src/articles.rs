@@ -59,7 +59,7 @@ impl From<ArticleRow> for Article {
 }
 
 #[derive(sqlx::FromRow)]
-struct CardRow {
+pub(crate) struct CardRow {
     id: i64,
     title: Option<String>,
     url: Option<String>,
@@ -367,19 +367,7 @@ impl Store {
 
     /// The newest articles first.
     pub async fn latest_articles(&self, limit: i64) -> Result<Vec<ArticleCard>> {
-        const SQL: &str =
-            "SELECT a.id, a.title, a.url, a.source_id, s.name AS source_name, a.sort_at,
-                substr(a.search_text, 1, 300) AS preview
-            FROM articles a JOIN sources s ON s.id = a.source_id
-            ORDER BY a.sort_at DESC, a.id DESC
-            LIMIT $1";
-        let rows = on_reader!(&self.db, |pool| {
-            sqlx::query_as::<_, CardRow>(SQL)
-                .bind(limit)
-                .fetch_all(pool)
-                .await?
-        });
-        Ok(rows.into_iter().map(ArticleCard::from).collect())
+        self.list_articles(&ArticleList::Latest, None, limit).await
     }
 
     /// A list of articles, newest first, after the cursor `before` (an

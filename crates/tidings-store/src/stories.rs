@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use tidings_core::{ArticleCard, ArticleId, SourceId, Story, StoryId, StoryInput, StoryPlacement};
 
+use crate::articles::CardRow;
 use crate::db::{on_reader, on_writer};
 use crate::{Result, Store, StoreError, one_row};
 
@@ -15,6 +16,8 @@ struct InputRow {
     id: i64,
     sort_at: DateTime<Utc>,
     title: Option<String>,
+    /// The plain text recorded when the article was placed.
+    search_text: Option<String>,
     body_text: Option<String>,
     content: Option<String>,
     summary: Option<String>,
@@ -23,7 +26,8 @@ struct InputRow {
 
 impl From<InputRow> for StoryInput {
     fn from(row: InputRow) -> Self {
-        let (text, text_is_html) = match (row.body_text, row.content, row.summary) {
+        let plain = row.search_text.or(row.body_text);
+        let (text, text_is_html) = match (plain, row.content, row.summary) {
             (Some(text), _, _) => (Some(text), false),
             (None, Some(html), _) | (None, None, Some(html)) => (Some(html), true),
             (None, None, None) => (None, false),
@@ -81,15 +85,10 @@ impl From<StoryRow> for Story {
 
 #[derive(sqlx::FromRow)]
 struct MemberRow {
-    id: i64,
-    title: Option<String>,
-    url: Option<String>,
-    source_id: i64,
-    source_name: String,
-    sort_at: DateTime<Utc>,
+    #[sqlx(flatten)]
+    card: CardRow,
     story_id: Option<i64>,
     dup_group_id: Option<i64>,
-    preview: Option<String>,
 }
 
 /// An article of a story (or a related one), with where it belongs.
@@ -103,18 +102,11 @@ pub struct StoryMember {
 
 impl From<MemberRow> for StoryMember {
     fn from(row: MemberRow) -> Self {
+        let card = ArticleCard::from(row.card);
         Self {
-            group: ArticleId(row.dup_group_id.unwrap_or(row.id)),
+            group: row.dup_group_id.map_or(card.id, ArticleId),
             story: row.story_id.map(StoryId),
-            card: ArticleCard {
-                id: ArticleId(row.id),
-                title: row.title,
-                url: row.url,
-                source_id: SourceId(row.source_id),
-                source_name: row.source_name,
-                sort_at: row.sort_at,
-                preview: row.preview,
-            },
+            card,
         }
     }
 }
@@ -207,7 +199,8 @@ impl Store {
     /// Articles not placed in a story yet whose text is final (extraction
     /// done, failed or not wanted), oldest first.
     pub async fn unplaced_articles(&self, limit: i64) -> Result<Vec<StoryInput>> {
-        const SQL: &str = "SELECT a.id, a.sort_at, a.title, a.body_text, a.content, a.summary,
+        const SQL: &str =
+            "SELECT a.id, a.sort_at, a.title, a.search_text, a.body_text, a.content, a.summary,
                 s.name AS source_name
             FROM articles a JOIN sources s ON s.id = a.source_id
             WHERE a.story_id IS NULL
@@ -231,7 +224,8 @@ impl Store {
         since: DateTime<Utc>,
         limit: i64,
     ) -> Result<Vec<(StoryInput, StoryPlacement, bool)>> {
-        const SQL: &str = "SELECT a.id, a.sort_at, a.title, a.body_text, a.content, a.summary,
+        const SQL: &str =
+            "SELECT a.id, a.sort_at, a.title, a.search_text, a.body_text, a.content, a.summary,
                 s.name AS source_name, a.story_id, a.dup_group_id, a.story_pinned
             FROM articles a JOIN sources s ON s.id = a.source_id
             WHERE a.story_id IS NOT NULL AND a.sort_at >= $1

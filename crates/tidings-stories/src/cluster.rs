@@ -22,8 +22,6 @@ pub(crate) struct Story {
     terms: Vec<TermId>,
     norm2: f32,
     pub members: Vec<DocId>,
-    /// Newest member's time: a story ages from its last article.
-    pub newest: i64,
 }
 
 /// Live stories and the index of their centroids.
@@ -136,14 +134,13 @@ impl StoryClusterer {
         s.norm2 = s.norm2.max(0.0);
     }
 
-    pub fn add(&mut self, story: StoryId, doc: DocId, v: &TermVector, ts: i64) {
+    pub fn add(&mut self, story: StoryId, doc: DocId, v: &TermVector) {
         self.shift(story, v, 1.0);
         let s = self
             .stories
             .get_mut(&story)
             .expect("shift creates the story");
         s.members.push(doc);
-        s.newest = s.newest.max(ts);
     }
 
     /// Takes a member out of its story; the story goes when it is empty.

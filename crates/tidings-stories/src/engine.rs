@@ -71,6 +71,25 @@ pub struct BatchOutcome {
     pub moves: Vec<Move>,
 }
 
+impl BatchOutcome {
+    /// Where each of the documents numbered `1..=n` (stream positions, as
+    /// [`crate::input`] numbers them) ended: its story after every move,
+    /// and its near-duplicate group.
+    pub fn final_labels(&self, n: usize) -> (Vec<StoryId>, Vec<DocId>) {
+        let slot = |doc: DocId| (doc - 1) as usize;
+        let mut stories = vec![0; n];
+        let mut groups = vec![0; n];
+        for p in &self.placements {
+            stories[slot(p.doc)] = p.story;
+            groups[slot(p.doc)] = p.group;
+        }
+        for m in &self.moves {
+            stories[slot(m.doc)] = m.to;
+        }
+        (stories, groups)
+    }
+}
+
 /// An article that changed story when the window was re-examined.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Move {
@@ -213,9 +232,8 @@ impl StoryEngine {
         if from != story {
             state.story = story;
             let vector = state.vector.clone();
-            let ts = state.ts;
             self.clusterer.remove(from, doc, &vector);
-            self.clusterer.add(story, doc, &vector, ts);
+            self.clusterer.add(story, doc, &vector);
         }
     }
 
@@ -230,7 +248,7 @@ impl StoryEngine {
         group: DocId,
         pinned: bool,
     ) {
-        self.clusterer.add(story, id, &vector, ts);
+        self.clusterer.add(story, id, &vector);
         self.changed_stories.insert(story);
         self.related.insert(id, &vector);
         self.dedup.insert(id, features.sketch, group);
@@ -347,16 +365,8 @@ impl StoryEngine {
         self.since_refine = 0;
         // The newest articles are the ones whose placement may still be
         // wrong: early in a story, or weighed before its words were known.
-        let ids: Vec<DocId> = self
-            .order
-            .iter()
-            .rev()
-            .take(self.config.refine_scope)
-            .map(|&(_, id)| id)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
+        let skip = self.order.len().saturating_sub(self.config.refine_scope);
+        let ids: Vec<DocId> = self.order.iter().skip(skip).map(|&(_, id)| id).collect();
         // Re-weigh with today's frequencies. Examined again: recent articles
         // (their placement is still open), articles placed since the last
         // look, articles of stories that changed since, and articles whose
@@ -374,7 +384,7 @@ impl StoryEngine {
                 continue;
             }
             self.clusterer.remove(state.story, *id, &state.vector);
-            self.clusterer.add(state.story, *id, &vector, state.ts);
+            self.clusterer.add(state.story, *id, &vector);
             self.related.remove(*id);
             self.related.insert(*id, &vector);
             state.vector = vector;
@@ -449,7 +459,7 @@ impl StoryEngine {
         let state = self.docs.get_mut(&doc).expect("moved docs are held");
         let from = std::mem::replace(&mut state.story, to);
         self.clusterer.remove(from, doc, &state.vector);
-        self.clusterer.add(to, doc, &state.vector, state.ts);
+        self.clusterer.add(to, doc, &state.vector);
         self.changed_stories.insert(from);
         self.changed_stories.insert(to);
     }

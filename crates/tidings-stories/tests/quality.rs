@@ -36,15 +36,7 @@ fn run(jsonl: &[u8]) -> Run {
     let stream = input::read(jsonl).unwrap();
     let mut engine = StoryEngine::default();
     let outcome = engine.place_batch(&stream.docs);
-    let mut stories = vec![0; stream.docs.len()];
-    let mut groups = vec![0; stream.docs.len()];
-    for p in &outcome.placements {
-        stories[(p.doc - 1) as usize] = p.story;
-        groups[(p.doc - 1) as usize] = p.group;
-    }
-    for m in &outcome.moves {
-        stories[(m.doc - 1) as usize] = m.to;
-    }
+    let (stories, groups) = outcome.final_labels(stream.docs.len());
     let tsv = |labels: &[u64]| {
         let mut out = String::new();
         for (id, &l) in stream.ids.iter().zip(labels) {

@@ -41,16 +41,7 @@ fn place(args: &StreamArgs) -> anyhow::Result<Placed> {
         .with_context(|| format!("{}", args.input.display()))?;
     let mut engine = StoryEngine::default();
     let outcome = engine.place_batch(&stream.docs);
-    let slot = |doc: u64| (doc - 1) as usize;
-    let mut stories = vec![0; stream.docs.len()];
-    let mut groups = vec![0; stream.docs.len()];
-    for p in &outcome.placements {
-        stories[slot(p.doc)] = p.story;
-        groups[slot(p.doc)] = p.group;
-    }
-    for m in &outcome.moves {
-        stories[slot(m.doc)] = m.to;
-    }
+    let (stories, groups) = outcome.final_labels(stream.docs.len());
     Ok(Placed {
         stream,
         engine,
