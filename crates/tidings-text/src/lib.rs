@@ -6,13 +6,16 @@
 //! - [`shingles`] hashes word n-grams for near-duplicate detection.
 //! - [`Vocabulary`] interns terms and keeps document frequencies; [`TermVector`]
 //!   is a sparse TF-IDF vector with cosine similarity.
+//! - [`sentences`] splits running text into sentences.
 
 mod analyzer;
+mod sentence;
 mod shingle;
 mod stopwords;
 mod vector;
 
 pub use analyzer::Analyzer;
+pub use sentence::sentences;
 pub use shingle::shingles;
 pub use stopwords::is_stop_word;
 pub use vector::{TermId, TermVector, Vocabulary, count_terms};

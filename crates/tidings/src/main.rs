@@ -49,6 +49,9 @@ enum Command {
     /// Rank related articles for each article of a JSON-lines stream;
     /// prints `id<TAB>id1,id2,…`, best first.
     Related(commands::stories::RelatedArgs),
+    /// Pick each article's highlights in a JSON-lines stream, as the site
+    /// does; prints `{"id", "highlights"}` lines.
+    Highlights(commands::highlights::HighlightsArgs),
     /// Fill the database with a synthetic corpus (for load tests of the site).
     Seed(commands::seed::SeedArgs),
     /// Measure throughput (prints figures; needs no database).
@@ -82,6 +85,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Cluster(args) => return commands::stories::cluster(args),
         Command::Dedup(args) => return commands::stories::dedup(args),
         Command::Related(args) => return commands::stories::related(args),
+        Command::Highlights(args) => return commands::highlights::run(args),
         _ => {}
     }
     let settings = Settings::resolve(&cli.global)?;
@@ -104,7 +108,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         | Command::Extract(_)
         | Command::Cluster(_)
         | Command::Dedup(_)
-        | Command::Related(_) => {
+        | Command::Related(_)
+        | Command::Highlights(_) => {
             unreachable!("handled before opening the database")
         }
     };

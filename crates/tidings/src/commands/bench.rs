@@ -34,6 +34,15 @@ pub enum BenchCommand {
         #[arg(long, value_name = "N", required_unless_present = "input")]
         synthetic: Option<usize>,
     },
+    /// Pick the highlights of every article of a JSON-lines file (as
+    /// `tidings highlights` reads it), --rounds times over, one thread;
+    /// print articles/s and the median time per article.
+    Highlights {
+        #[arg(long, value_name = "FILE.jsonl")]
+        input: PathBuf,
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+    },
 }
 
 pub fn run(command: BenchCommand) -> anyhow::Result<()> {
@@ -44,6 +53,7 @@ pub fn run(command: BenchCommand) -> anyhow::Result<()> {
             model_only,
         } => feeds(&dir, rounds.max(1), model_only),
         BenchCommand::Stories { input, synthetic } => stories(input.as_deref(), synthetic),
+        BenchCommand::Highlights { input, rounds } => highlights(&input, rounds.max(1)),
     }
 }
 
@@ -180,4 +190,37 @@ fn load(dir: &Path) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     }
     files.sort();
     Ok(files)
+}
+
+fn highlights(input: &Path, rounds: usize) -> anyhow::Result<()> {
+    let articles = super::highlights::read(input)?;
+    anyhow::ensure!(
+        !articles.is_empty(),
+        "{} holds no articles",
+        input.display()
+    );
+    let highlighter = tidings_ai::Highlighter::default();
+    let mut per_article = Vec::with_capacity(articles.len() * rounds);
+    let mut bullets = 0usize;
+    let started = Instant::now();
+    for _ in 0..rounds {
+        for (_, title, text) in &articles {
+            let one = Instant::now();
+            bullets += highlighter.article(title, text).len();
+            per_article.push(one.elapsed());
+        }
+    }
+    let elapsed = started.elapsed();
+    per_article.sort_unstable();
+    let n = per_article.len();
+    println!(
+        "highlights: {} articles x {rounds} rounds in {:.3} s: {:.0} articles/s, median {:.3} ms, p99 {:.3} ms per article ({:.2} highlights each)",
+        articles.len(),
+        elapsed.as_secs_f64(),
+        n as f64 / elapsed.as_secs_f64(),
+        per_article[n / 2].as_secs_f64() * 1e3,
+        per_article[(n * 99 / 100).min(n - 1)].as_secs_f64() * 1e3,
+        bullets as f64 / n as f64,
+    );
+    Ok(())
 }

@@ -2,6 +2,7 @@ pub mod bench;
 pub mod extract;
 pub mod feeds;
 pub mod fetch;
+pub mod highlights;
 pub mod seed;
 pub mod serve;
 pub mod stories;
