@@ -3,10 +3,14 @@
 //!
 //! - [`Highlighter`] picks 3–4 clean, central, non-redundant sentences of an
 //!   article, or of the several outlets covering a story.
+//! - [`Answerer`] answers a question with the sources' sentences that bear
+//!   on it, each cited, or says the sources do not say.
 //! - [`sentences::Candidate`] is a sentence fit to be shown on its own: no
 //!   bylines, timestamps, captions or calls to click.
 
+mod answer;
 mod highlights;
 pub mod sentences;
 
+pub use answer::{Answerer, Cited, Passage, Unanswered};
 pub use highlights::{HighlightConfig, Highlighter, StoryHighlight, StorySource};

@@ -3,6 +3,7 @@
 
 mod coverage;
 mod error;
+mod explain;
 mod extraction;
 mod feeds;
 mod ingest;
@@ -21,6 +22,7 @@ use tidings_store::{Store, StoreOptions};
 
 pub use coverage::{Coverage, CoverageItem};
 pub use error::AppError;
+pub use explain::{Answer, MAX_QUESTION, Quote};
 pub use extraction::ExtractSummary;
 pub use feeds::{Followed, ImportReport};
 pub use ingest::{FeedReport, FetchObserver, FetchSummary, PollResult};

@@ -8,6 +8,7 @@
 
 use std::collections::BTreeSet;
 
+use tidings_ai::Highlighter;
 use tidings_core::{ArticleId, StoryId, StoryInput, StoryPlacement};
 use tidings_store::StoryBatch;
 use tidings_stories::{Document, StoryEngine};
@@ -152,6 +153,7 @@ fn decide(engine: &mut StoryEngine, docs: &[Document]) -> StoryBatch {
             .filter(|d| !d.body.is_empty())
             .map(|d| (id(d.id), d.body.clone()))
             .collect(),
+        highlights: highlights(docs),
         ..StoryBatch::default()
     };
     for p in &outcome.placements {
@@ -178,4 +180,18 @@ fn decide(engine: &mut StoryEngine, docs: &[Document]) -> StoryBatch {
         }
     }
     batch
+}
+
+/// The highlights of each article of a batch, from its final text.
+fn highlights(docs: &[Document]) -> Vec<(ArticleId, Vec<String>)> {
+    let highlighter = Highlighter::default();
+    docs.iter()
+        .map(|d| {
+            (
+                ArticleId(d.id as i64),
+                highlighter.article(&d.title, &d.body),
+            )
+        })
+        .filter(|(_, h)| !h.is_empty())
+        .collect()
 }

@@ -333,6 +333,9 @@ pub struct Article {
     /// The extracted body was found by an operator's per-site rule.
     pub extracted_by_rules: bool,
     pub lead_image: Option<String>,
+    /// Its best sentences (3–4, offline, extractive), once its text is
+    /// final; empty before.
+    pub highlights: Vec<String>,
 }
 
 /// An article as a list shows it.

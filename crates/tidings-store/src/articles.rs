@@ -30,6 +30,7 @@ struct ArticleRow {
     body_html: Option<String>,
     extracted_by_rules: bool,
     lead_image: Option<String>,
+    highlights: Option<String>,
 }
 
 impl From<ArticleRow> for Article {
@@ -54,6 +55,7 @@ impl From<ArticleRow> for Article {
             body_html: row.body_html,
             extracted_by_rules: row.extracted_by_rules,
             lead_image: row.lead_image,
+            highlights: crate::stories::split_highlights(row.highlights.as_deref()),
         }
     }
 }
@@ -442,7 +444,8 @@ impl Store {
         const SQL: &str = "SELECT a.id, a.feed_id, a.source_id, s.name AS source_name, a.guid,
                 a.url, a.title, a.author, a.summary, a.content, a.language,
                 a.published_at, a.fetched_at, a.sort_at, a.extraction_state,
-                a.extraction_error, a.body_html, a.extracted_by_rules, a.lead_image
+                a.extraction_error, a.body_html, a.extracted_by_rules, a.lead_image,
+                a.highlights
             FROM articles a JOIN sources s ON s.id = a.source_id
             WHERE a.id = $1";
         let row = on_reader!(&self.db, |pool| {

@@ -91,6 +91,24 @@ struct MemberRow {
     dup_group_id: Option<i64>,
 }
 
+/// An article's highlights, with what a citation of it shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleHighlights {
+    pub article: ArticleId,
+    pub title: String,
+    pub source_name: String,
+    pub highlights: Vec<String>,
+}
+
+/// An article's plain text, with what a citation of it shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleText {
+    pub article: ArticleId,
+    pub title: String,
+    pub source_name: String,
+    pub text: String,
+}
+
 /// An article of a story (or a related one), with where it belongs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoryMember {
@@ -123,6 +141,8 @@ pub struct StoryBatch {
     pub leads: Vec<(StoryId, ArticleId)>,
     /// The plain text of newly placed articles, for search.
     pub search_texts: Vec<(ArticleId, String)>,
+    /// The highlights of newly placed articles, best sentences in order.
+    pub highlights: Vec<(ArticleId, Vec<String>)>,
 }
 
 const STORY_COLUMNS: &str = "st.id, st.title, st.lead_article_id, st.first_article_id,
@@ -279,6 +299,13 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
+            for (article, highlights) in &batch.highlights {
+                sqlx::query("UPDATE articles SET highlights = $2 WHERE id = $1")
+                    .bind(article.0)
+                    .bind(join_highlights(highlights))
+                    .execute(&mut *tx)
+                    .await?;
+            }
             for (article, story) in &batch.moves {
                 let before: Option<Option<i64>> =
                     sqlx::query_scalar("SELECT story_id FROM articles WHERE id = $1")
@@ -407,6 +434,65 @@ impl Store {
         Ok(rows.into_iter().map(StoryMember::from).collect())
     }
 
+    /// The highlights of a story's articles, one article per syndicated
+    /// text (the first outlet to run it), newest first.
+    pub async fn story_highlights(
+        &self,
+        story: StoryId,
+        limit: i64,
+    ) -> Result<Vec<ArticleHighlights>> {
+        const SQL: &str = "SELECT a.id, a.title, s.name AS source_name, a.highlights
+             FROM articles a JOIN sources s ON s.id = a.source_id
+             WHERE a.story_id = $1 AND a.highlights IS NOT NULL
+               AND (a.dup_group_id IS NULL OR a.dup_group_id = a.id)
+             ORDER BY a.sort_at DESC, a.id DESC
+             LIMIT $2";
+        let rows: Vec<(i64, Option<String>, String, Option<String>)> =
+            on_reader!(&self.db, |pool| {
+                sqlx::query_as(SQL)
+                    .bind(story.0)
+                    .bind(limit)
+                    .fetch_all(pool)
+                    .await?
+            });
+        Ok(rows
+            .into_iter()
+            .map(|(id, title, source_name, highlights)| ArticleHighlights {
+                article: ArticleId(id),
+                title: title.unwrap_or_default(),
+                source_name,
+                highlights: split_highlights(highlights.as_deref()),
+            })
+            .collect())
+    }
+
+    /// The plain text of a story's articles, one per syndicated text, newest
+    /// first.
+    pub async fn story_texts(&self, story: StoryId, limit: i64) -> Result<Vec<ArticleText>> {
+        const SQL: &str = "SELECT a.id, a.title, s.name AS source_name, a.search_text
+             FROM articles a JOIN sources s ON s.id = a.source_id
+             WHERE a.story_id = $1 AND a.search_text IS NOT NULL
+               AND (a.dup_group_id IS NULL OR a.dup_group_id = a.id)
+             ORDER BY a.sort_at DESC, a.id DESC
+             LIMIT $2";
+        let rows: Vec<(i64, Option<String>, String, String)> = on_reader!(&self.db, |pool| {
+            sqlx::query_as(SQL)
+                .bind(story.0)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(id, title, source_name, text)| ArticleText {
+                article: ArticleId(id),
+                title: title.unwrap_or_default(),
+                source_name,
+                text,
+            })
+            .collect())
+    }
+
     /// Articles the engine found related to `article`, best first.
     pub async fn related_articles(
         &self,
@@ -477,4 +563,26 @@ where
         sqlx::query(sql).bind(story).execute(&mut **tx).await?;
     }
     Ok(())
+}
+
+/// Highlights are stored one per line (a sentence never holds a line break).
+fn join_highlights(highlights: &[String]) -> Option<String> {
+    let lines: Vec<String> = highlights
+        .iter()
+        .map(|h| h.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|h| !h.is_empty())
+        .collect();
+    (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
+/// The stored highlights, one per line, back into a list.
+pub(crate) fn split_highlights(stored: Option<&str>) -> Vec<String> {
+    stored
+        .map(|s| {
+            s.lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
 }

@@ -5,7 +5,9 @@ use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use tidings_core::{ArticleId, SourceId, StoryId};
 
-use crate::views::{ArticleView, CardView, CoverageView, StoryView, outlets};
+use crate::views::{
+    AnswerView, ArticleView, AskView, CardView, CoverageView, QuoteView, StoryView, outlets,
+};
 use crate::{AppState, WebError};
 
 const FRONT_PAGE_SIZE: usize = 60;
@@ -27,6 +29,7 @@ struct ArticlePage {
     also_at: String,
     more_on_story: Vec<CoverageView>,
     related: Vec<CoverageView>,
+    ask: AskView,
 }
 
 #[derive(Template)]
@@ -34,6 +37,15 @@ struct ArticlePage {
 struct StoryPage {
     story: StoryView,
     entries: Vec<CoverageView>,
+    highlights: Vec<QuoteView>,
+    ask: AskView,
+}
+
+/// `?q=`: a question for the page's Ask box.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct AskParams {
+    #[serde(default)]
+    q: Option<String>,
 }
 
 #[derive(Template)]
@@ -206,10 +218,13 @@ pub async fn topics_page(State(state): State<AppState>) -> Result<Html<String>, 
 pub async fn article_page(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    Query(ask): Query<AskParams>,
 ) -> Result<Html<String>, WebError> {
     // Anything but a number names no article: 404, not 400.
     let id: ArticleId = id.parse().map_err(|_| WebError::NotFound)?;
     let article = state.app.article(id).await?;
+    let question = ask.q.unwrap_or_default();
+    let answer = (!question.trim().is_empty()).then(|| state.app.ask_article(&article, &question));
     let coverage = state.app.coverage(&article).await?;
     let now = state.app.clock().now();
     let items = |items: &[tidings_app::CoverageItem]| {
@@ -222,6 +237,7 @@ pub async fn article_page(
             also_at: outlets(coverage.also_at.iter().map(|(_, name)| name.as_str())),
             more_on_story: items(&coverage.more_on_story),
             related: items(&coverage.related),
+            ask: AskView::new(format!("/articles/{id}"), "article", &question, answer),
         }
         .render()?,
     ))
@@ -230,15 +246,25 @@ pub async fn article_page(
 pub async fn story_page(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    Query(ask): Query<AskParams>,
 ) -> Result<Html<String>, WebError> {
     let id: StoryId = id.parse().map_err(|_| WebError::NotFound)?;
     let story = state.app.story(id).await?;
     let entries = state.app.story_coverage(id).await?;
+    let highlights = state.app.story_highlights(id).await?;
+    let question = ask.q.unwrap_or_default();
+    let answer = if question.trim().is_empty() {
+        None
+    } else {
+        Some(state.app.ask_story(id, &question).await)
+    };
     let now = state.app.clock().now();
     Ok(Html(
         StoryPage {
             story: StoryView::new(&story, now),
             entries: entries.iter().map(|i| CoverageView::new(i, now)).collect(),
+            highlights: highlights.iter().map(QuoteView::new).collect(),
+            ask: AskView::new(format!("/stories/{id}"), "story", &question, answer),
         }
         .render()?,
     ))

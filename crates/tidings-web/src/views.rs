@@ -117,6 +117,8 @@ pub struct ArticleView {
     pub lead_image: Option<String>,
     /// Schema.org NewsArticle as JSON, safe inside a `<script>` element.
     pub json_ld: String,
+    /// Its best sentences (empty until its text is final).
+    pub highlights: Vec<String>,
 }
 
 impl ArticleView {
@@ -161,6 +163,7 @@ impl ArticleView {
             description,
             lead_image: article.lead_image.clone(),
             json_ld,
+            highlights: article.highlights.clone(),
         }
     }
 }
@@ -184,5 +187,73 @@ fn headline(title: Option<&str>) -> String {
     match title.map(str::trim) {
         Some(title) if !title.is_empty() => title.to_owned(),
         _ => "(untitled)".to_owned(),
+    }
+}
+
+/// What the Ask box says when it has no answer.
+const ASK_VAGUE: &str =
+    "Ask about something the article could say: a name, a place, a number, an event.";
+const ASK_NOT_IN_SOURCES: &str = "No sentence answers that in this";
+
+/// A sentence quoted from an article, with its citation.
+pub struct QuoteView {
+    pub text: String,
+    pub href: String,
+    pub source: String,
+    pub title: String,
+}
+
+impl QuoteView {
+    pub fn new(quote: &tidings_app::Quote) -> Self {
+        Self {
+            text: quote.text.clone(),
+            href: format!("/articles/{}", quote.article),
+            source: quote.source_name.clone(),
+            title: headline(Some(&quote.title)),
+        }
+    }
+}
+
+/// The "Ask about this" box: where it posts, and the answer to the question
+/// asked, if one was.
+pub struct AskView {
+    /// The page the form asks on (the answer shows there).
+    pub action: String,
+    /// What the box is about: "article" or "story".
+    pub about: &'static str,
+    pub question: String,
+    pub answer: Option<AnswerView>,
+}
+
+pub enum AnswerView {
+    Quotes(Vec<QuoteView>),
+    /// Something to tell the reader instead of an answer.
+    Note(String),
+}
+
+impl AskView {
+    pub fn new(
+        action: String,
+        about: &'static str,
+        question: &str,
+        answer: Option<tidings_app::Result<tidings_app::Answer>>,
+    ) -> Self {
+        use tidings_app::Answer;
+        let answer = answer.map(|a| match a {
+            Ok(Answer::Quotes(quotes)) => {
+                AnswerView::Quotes(quotes.iter().map(QuoteView::new).collect())
+            }
+            Ok(Answer::Vague) => AnswerView::Note(ASK_VAGUE.to_owned()),
+            Ok(Answer::NotInSources) => {
+                AnswerView::Note(format!("{} {about}.", ASK_NOT_IN_SOURCES))
+            }
+            Err(error) => AnswerView::Note(error.to_string()),
+        });
+        Self {
+            action,
+            about,
+            question: question.trim().to_owned(),
+            answer,
+        }
     }
 }

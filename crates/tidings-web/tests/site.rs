@@ -323,6 +323,27 @@ async fn stories_show_on_pages(db: &TestDatabase) {
     );
     assert!(story.contains("ECB holds rates as strong euro hurts exporters"));
     assert!(!story.contains("Lakers"));
+    // A story's highlights come from several outlets, each cited.
+    let box_start = story
+        .find("<h2 id=\"highlights-title\">Highlights</h2>")
+        .expect("story highlights");
+    let box_end = box_start + story[box_start..].find("</aside>").unwrap();
+    let highlights = &story[box_start..box_end];
+    assert!(
+        highlights.matches("<cite><a href=\"/articles/").count() >= 3,
+        "{highlights}"
+    );
+    assert!(
+        highlights.contains("view.example") && highlights.contains("wire.example"),
+        "{highlights}"
+    );
+    let (_, _, asked) = get(
+        &router,
+        &format!("{story_href}?q=When+could+the+bank+act%3F"),
+    )
+    .await;
+    let answer = &asked[asked.find("class=\"answer\"").expect("an answer")..];
+    assert!(answer.contains("June"), "{answer}");
 
     let wire = app.latest_articles(10).await.unwrap();
     let wire = wire
@@ -331,6 +352,52 @@ async fn stories_show_on_pages(db: &TestDatabase) {
         .unwrap();
     let (_, _, page) = get(&router, &format!("/articles/{}", wire.id)).await;
     assert!(page.contains("Also published by copy.example"), "{page}");
+    // Highlights: sentences of the article itself, the lead first, never
+    // the outlet's footer.
+    let box_start = page
+        .find("<h2 id=\"highlights-title\">Highlights</h2>")
+        .expect("highlights box");
+    let box_end = box_start + page[box_start..].find("</aside>").unwrap();
+    let highlights = &page[box_start..box_end];
+    assert!(highlights.matches("<li>").count() >= 3, "{highlights}");
+    assert!(
+        highlights
+            .contains("<li>The European Central Bank left interest rates unchanged on Thursday"),
+        "{highlights}"
+    );
+    assert!(!highlights.contains("Subscribe"), "{highlights}");
+    // Ask: answered with the article's own sentence, cited; what it does
+    // not say is not answered.
+    assert!(page.contains("Ask about this article"));
+    let (_, _, asked) = get(
+        &router,
+        &format!("/articles/{}?q=What+did+officials+discuss%3F", wire.id),
+    )
+    .await;
+    let answer = &asked[asked.find("class=\"answer\"").expect("an answer")..];
+    assert!(
+        answer.contains("Officials discussed buying bonds to support the economy"),
+        "{answer}"
+    );
+    assert!(
+        answer.contains(&format!("href=\"/articles/{}\"", wire.id)),
+        "cited: {answer}"
+    );
+    let (_, _, unknown) = get(
+        &router,
+        &format!("/articles/{}?q=Who+won+the+football%3F", wire.id),
+    )
+    .await;
+    assert!(
+        unknown.contains("No sentence answers that in this article."),
+        "{unknown}"
+    );
+    let (_, _, hostile) = get(
+        &router,
+        &format!("/articles/{}?q=%3Cscript%3Ealert(1)%3C/script%3E", wire.id),
+    )
+    .await;
+    assert!(!hostile.contains("<script>alert"), "{hostile}");
     let more = page.find("More on this story").expect("more on this story");
     assert!(page[more..].contains("ECB holds rates as strong euro hurts exporters"));
     assert!(page[more..].contains("31 minutes ago"), "{page}");

@@ -133,11 +133,7 @@ pub async fn run(app: &App, args: SeedArgs) -> anyhow::Result<()> {
                 content_hash: guid.clone(),
                 guid,
                 title: Some(title),
-                content: Some(format!(
-                    "<p>{}.</p><p>{}.</p>",
-                    body[..75].join(" "),
-                    body[75..].join(" ")
-                )),
+                content: Some(paragraphs(&body, &mut rng)),
                 language: Some("en".into()),
                 published_at: Some(now - TimeDelta::seconds(age)),
                 ..FeedEntry::default()
@@ -179,4 +175,30 @@ fn capitalize(word: &str) -> String {
         .next()
         .map(|c| c.to_uppercase().chain(chars).collect())
         .unwrap_or_default()
+}
+
+/// Words as the paragraphs of an article: sentences of 8 to 20 words, each
+/// capitalised and ending in a period, three or four to a paragraph.
+fn paragraphs(words: &[&str], rng: &mut impl Rng) -> String {
+    let mut html = String::new();
+    let mut rest = words;
+    let mut in_paragraph = 0;
+    while !rest.is_empty() {
+        let take = rng.random_range(8..=20).min(rest.len());
+        let (sentence, tail) = rest.split_at(take);
+        rest = tail;
+        if in_paragraph == 0 {
+            html.push_str("<p>");
+        } else {
+            html.push(' ');
+        }
+        html.push_str(&capitalize(&sentence.join(" ")));
+        html.push('.');
+        in_paragraph += 1;
+        if in_paragraph == 4 || rest.is_empty() {
+            html.push_str("</p>");
+            in_paragraph = 0;
+        }
+    }
+    html
 }
