@@ -13,6 +13,15 @@ pub enum AppError {
     Conflict(String),
     #[error("forbidden: {0}")]
     Forbidden(String),
+    /// Too many attempts: try again later.
+    #[error("{0}")]
+    RateLimited(String),
+    /// The request needs a signed-in account.
+    #[error("sign in first")]
+    Unauthenticated,
+    /// A wrong user name or password (never says which).
+    #[error("wrong user name or password")]
+    BadCredentials,
     #[error(transparent)]
     Store(StoreError),
 }

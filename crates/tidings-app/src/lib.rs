@@ -1,6 +1,8 @@
 //! tidings' use cases: what the command line and the web layer ask for,
 //! expressed over the store, the fetcher and the pure stages.
 
+mod accounts;
+mod comments;
 mod coverage;
 mod error;
 mod explain;
@@ -20,6 +22,8 @@ use tidings_core::{Clock, IdGenerator, Schedule};
 use tidings_fetch::{FetchOptions, Fetcher};
 use tidings_store::{Store, StoreOptions};
 
+pub use accounts::{ClientIp, Session};
+pub use comments::{CommentNode, Thread};
 pub use coverage::{Coverage, CoverageItem};
 pub use error::AppError;
 pub use explain::{Answer, MAX_QUESTION, Quote};
@@ -28,7 +32,7 @@ pub use feeds::{Followed, ImportReport};
 pub use ingest::{FeedReport, FetchObserver, FetchSummary, PollResult};
 pub use search::{SEARCH_PAGE, Search, snippet_html};
 pub use stories::StorySummary;
-pub use tidings_store::ArticleList;
+pub use tidings_store::{ArticleList, LoggedAction};
 pub use websub::PushReport;
 pub use worker::run_worker;
 
@@ -80,6 +84,9 @@ pub struct App {
     worker_id: Arc<str>,
     /// The story engine, when this node runs it.
     stories: Arc<tokio::sync::Mutex<stories::EngineSlot>>,
+    /// The key CSRF tokens are signed with, shared by every node (kept in
+    /// the database), loaded once.
+    csrf_key: Arc<tokio::sync::OnceCell<Vec<u8>>>,
 }
 
 impl App {
@@ -107,6 +114,7 @@ impl App {
             config: Arc::new(config),
             worker_id: worker_id.into(),
             stories: Arc::default(),
+            csrf_key: Arc::default(),
         })
     }
 

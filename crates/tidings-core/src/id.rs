@@ -66,6 +66,15 @@ id_type!(
     StoryId
 );
 
+id_type!(
+    /// A reader's account.
+    UserId
+);
+id_type!(
+    /// A comment under an article or a story.
+    CommentId
+);
+
 /// Hands out unique, increasing ids for this process.
 #[derive(Debug)]
 pub struct IdGenerator {

@@ -2,13 +2,18 @@
 //! policy around them (ids, polling schedule, relative times). No SQL, no HTTP.
 
 pub mod clock;
+pub mod community;
 pub mod id;
 pub mod model;
 pub mod schedule;
 pub mod time_ago;
 
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use id::{ArticleId, FeedId, IdGenerator, SourceId, StoryId};
+pub use community::{
+    Comment, CommentSort, CommentTarget, CommentsMode, Report, Role, User, check_password,
+    check_username, username_key,
+};
+pub use id::{ArticleId, CommentId, FeedId, IdGenerator, SourceId, StoryId, UserId};
 pub use model::{
     Article, ArticleCard, BodySource, ExtractMode, ExtractedBody, ExtractionState, Feed, FeedEntry,
     FeedOutcome, FeedState, InsertReport, NewFeed, ParsedFeed, Source, Story, StoryInput,

@@ -6,6 +6,8 @@ pub enum StoreError {
     NotFound,
     #[error("{0} already exists")]
     Conflict(String),
+    #[error("unexpected data in the database: {0}")]
+    Corrupt(String),
     #[error("unsupported database URL {0:?}: expected sqlite://PATH or postgres://…")]
     UnsupportedUrl(String),
     #[error("database error: {0}")]

@@ -7,6 +7,7 @@
 //! due feeds, for one).
 
 mod articles;
+mod community;
 mod db;
 mod error;
 mod feeds;
@@ -19,6 +20,7 @@ pub mod testing;
 mod websub;
 
 pub use articles::ArticleList;
+pub use community::{LoggedAction, NewComment};
 pub use db::{Dialect, StoreOptions};
 pub use error::StoreError;
 pub use feeds::{FetchFailure, FetchSuccess};

@@ -113,9 +113,12 @@ pub async fn etag(request: Request, next: Next) -> Response {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
+    // A signed-in reader's pages (marked private) are neither tagged nor
+    // kept: they hold their account and its forms.
     if response.status() != StatusCode::OK
         || !is_html
         || response.headers().contains_key(header::ETAG)
+        || response.headers().contains_key(header::CACHE_CONTROL)
     {
         return response;
     }

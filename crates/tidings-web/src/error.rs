@@ -17,6 +17,8 @@ struct ErrorPage<'a> {
 #[derive(Debug)]
 pub enum WebError {
     NotFound,
+    /// A state-changing request without this visitor's CSRF token.
+    Csrf,
     App(AppError),
     Render(askama::Error),
 }
@@ -44,10 +46,29 @@ impl IntoResponse for WebError {
                 "Page not found",
                 "There is nothing at this address. The article may have been removed, or the link is mistyped.",
             ),
-            Self::App(AppError::Invalid(_)) => (
-                StatusCode::BAD_REQUEST,
-                "Bad request",
-                "The request could not be understood.",
+            Self::Csrf => (
+                StatusCode::FORBIDDEN,
+                "This form has expired",
+                "The form was not sent from this site's current page. Go back, reload the page and try again.",
+            ),
+            Self::App(AppError::Invalid(message)) => {
+                (StatusCode::BAD_REQUEST, "Bad request", message.as_str())
+            }
+            Self::App(AppError::Forbidden(message)) => {
+                (StatusCode::FORBIDDEN, "Not allowed", message.as_str())
+            }
+            Self::App(AppError::RateLimited(message)) => {
+                (StatusCode::TOO_MANY_REQUESTS, "Slow down", message.as_str())
+            }
+            Self::App(AppError::Unauthenticated) => (
+                StatusCode::UNAUTHORIZED,
+                "Sign in first",
+                "This needs an account: sign in or create one from the Account page.",
+            ),
+            Self::App(AppError::BadCredentials) => (
+                StatusCode::UNAUTHORIZED,
+                "Wrong user name or password",
+                "Wrong user name or password.",
             ),
             Self::App(AppError::Conflict(_)) => {
                 (StatusCode::CONFLICT, "Conflict", "That already exists.")

@@ -2,15 +2,17 @@
 //! [`tidings_app::App`] → page. No SQL and no business rules here.
 
 mod cache;
+mod community;
 mod error;
 mod pages;
 mod views;
+mod visitor;
 mod websub;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, header};
-use axum::routing::get;
+use axum::routing::{get, post};
 use tidings_app::App;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -42,6 +44,42 @@ pub fn router(app: App) -> Router {
         .route("/search", get(pages::search_page))
         .route("/topics", get(pages::topics_page))
         .route("/topics/{name}", get(pages::topic_page))
+        .route(
+            "/signin",
+            get(community::sign_in_page).post(community::sign_in),
+        )
+        .route(
+            "/signup",
+            get(community::sign_up_page).post(community::sign_up),
+        )
+        .route("/signout", post(community::sign_out))
+        .route("/account", get(community::account_page))
+        .route("/account/password", post(community::change_password))
+        .route("/account/delete", post(community::delete_account))
+        .route(
+            "/articles/{id}/comments",
+            post(community::post_article_comment),
+        )
+        .route(
+            "/stories/{id}/comments",
+            post(community::post_story_comment),
+        )
+        .route(
+            "/comments/{id}/edit",
+            get(community::edit_comment_page).post(community::edit_comment),
+        )
+        .route("/comments/{id}/delete", post(community::delete_comment))
+        .route("/comments/{id}/report", post(community::report_comment))
+        .route("/moderation", get(community::moderation_page))
+        .route("/moderation/settings", post(community::moderation_settings))
+        .route(
+            "/moderation/comments/{id}/{action}",
+            post(community::moderate_comment),
+        )
+        .route(
+            "/moderation/users/{id}/{action}",
+            post(community::moderate_user),
+        )
         .route("/static/{name}", get(cache::static_asset))
         .route("/manifest.webmanifest", get(cache::manifest))
         .route("/sw.js", get(cache::service_worker))

@@ -2,12 +2,15 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::Html;
-use tidings_core::{ArticleId, SourceId, StoryId};
+use axum::http::{HeaderValue, header};
+use axum::response::{Html, IntoResponse, Response};
+use tidings_core::{ArticleId, CommentSort, CommentTarget, CommentsMode, SourceId, StoryId};
 
 use crate::views::{
-    AnswerView, ArticleView, AskView, CardView, CoverageView, QuoteView, StoryView, outlets,
+    AnswerView, ArticleView, AskView, CardView, CommentView, CommentsView, CoverageView, QuoteView,
+    StoryView, outlets,
 };
+use crate::visitor::Visitor;
 use crate::{AppState, WebError};
 
 const FRONT_PAGE_SIZE: usize = 60;
@@ -30,6 +33,7 @@ struct ArticlePage {
     more_on_story: Vec<CoverageView>,
     related: Vec<CoverageView>,
     ask: AskView,
+    comments: CommentsView,
 }
 
 #[derive(Template)]
@@ -39,13 +43,102 @@ struct StoryPage {
     entries: Vec<CoverageView>,
     highlights: Vec<QuoteView>,
     ask: AskView,
+    comments: CommentsView,
 }
 
-/// `?q=`: a question for the page's Ask box.
+/// An article or story page's query: a question for its Ask box, and the
+/// order and page of its comments.
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct AskParams {
     #[serde(default)]
     q: Option<String>,
+    #[serde(default)]
+    sort: Option<String>,
+    #[serde(default)]
+    cpage: Option<String>,
+    #[serde(default)]
+    reported: Option<String>,
+}
+
+/// The comments section for `target` as `visitor` sees it.
+async fn comments_view(
+    state: &AppState,
+    visitor: &Visitor,
+    target: CommentTarget,
+    params: &AskParams,
+) -> Result<CommentsView, WebError> {
+    let sort: CommentSort = params
+        .sort
+        .as_deref()
+        .unwrap_or("")
+        .parse()
+        .unwrap_or_default();
+    let page = params
+        .cpage
+        .as_deref()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(1);
+    let thread = state
+        .app
+        .thread(target, visitor.user.as_ref(), sort, page)
+        .await?;
+    let now = state.app.clock().now();
+    let (csrf, closed) = match &visitor.user {
+        Some(user) => {
+            let closed = if user.banned {
+                Some("Your account is banned from commenting.".to_owned())
+            } else if user.role.moderates() {
+                None
+            } else {
+                match state.app.comments_mode().await? {
+                    CommentsMode::Open => None,
+                    CommentsMode::Closed => Some("Comments are closed.".to_owned()),
+                    CommentsMode::MembersOnly
+                        if now - user.created_at < chrono::TimeDelta::days(1) =>
+                    {
+                        Some("Comments are open to accounts older than a day.".to_owned())
+                    }
+                    CommentsMode::MembersOnly => None,
+                }
+            };
+            (visitor.csrf(state).await?, closed)
+        }
+        None => (String::new(), None),
+    };
+    Ok(CommentsView {
+        action: format!("{}/comments", target.href()),
+        page_href: target.href(),
+        count: thread.count,
+        nodes: thread
+            .nodes
+            .iter()
+            .map(|n| CommentView::from_node(n, now))
+            .collect(),
+        user: visitor.user.as_ref().map(|u| u.name.clone()),
+        moderator: visitor.user.as_ref().is_some_and(|u| u.role.moderates()),
+        csrf,
+        sort: match sort {
+            CommentSort::Oldest => "oldest",
+            CommentSort::Newest => "newest",
+            CommentSort::Top => "top",
+        },
+        page: thread.page,
+        pages: thread.pages,
+        closed,
+        reported: params.reported.is_some(),
+    })
+}
+
+/// A page that may hold a signed-in reader's own view is theirs alone.
+fn personal(visitor: &Visitor, html: String) -> Response {
+    let mut response = Html(html).into_response();
+    if visitor.user.is_some() {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
+    }
+    response
 }
 
 #[derive(Template)]
@@ -219,10 +312,12 @@ pub async fn article_page(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(ask): Query<AskParams>,
-) -> Result<Html<String>, WebError> {
+    visitor: Visitor,
+) -> Result<Response, WebError> {
     // Anything but a number names no article: 404, not 400.
     let id: ArticleId = id.parse().map_err(|_| WebError::NotFound)?;
     let article = state.app.article(id).await?;
+    let comments = comments_view(&state, &visitor, CommentTarget::Article(id), &ask).await?;
     let question = ask.q.unwrap_or_default();
     let answer = (!question.trim().is_empty()).then(|| state.app.ask_article(&article, &question));
     let coverage = state.app.coverage(&article).await?;
@@ -230,7 +325,8 @@ pub async fn article_page(
     let items = |items: &[tidings_app::CoverageItem]| {
         items.iter().map(|i| CoverageView::new(i, now)).collect()
     };
-    Ok(Html(
+    Ok(personal(
+        &visitor,
         ArticlePage {
             article: ArticleView::new(&article, now),
             story: coverage.story.as_ref().map(|s| StoryView::new(s, now)),
@@ -238,6 +334,7 @@ pub async fn article_page(
             more_on_story: items(&coverage.more_on_story),
             related: items(&coverage.related),
             ask: AskView::new(format!("/articles/{id}"), "article", &question, answer),
+            comments,
         }
         .render()?,
     ))
@@ -247,9 +344,11 @@ pub async fn story_page(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(ask): Query<AskParams>,
-) -> Result<Html<String>, WebError> {
+    visitor: Visitor,
+) -> Result<Response, WebError> {
     let id: StoryId = id.parse().map_err(|_| WebError::NotFound)?;
     let story = state.app.story(id).await?;
+    let comments = comments_view(&state, &visitor, CommentTarget::Story(id), &ask).await?;
     let entries = state.app.story_coverage(id).await?;
     let highlights = state.app.story_highlights(id).await?;
     let question = ask.q.unwrap_or_default();
@@ -259,12 +358,14 @@ pub async fn story_page(
         Some(state.app.ask_story(id, &question).await)
     };
     let now = state.app.clock().now();
-    Ok(Html(
+    Ok(personal(
+        &visitor,
         StoryPage {
             story: StoryView::new(&story, now),
             entries: entries.iter().map(|i| CoverageView::new(i, now)).collect(),
             highlights: highlights.iter().map(QuoteView::new).collect(),
             ask: AskView::new(format!("/stories/{id}"), "story", &question, answer),
+            comments,
         }
         .render()?,
     ))

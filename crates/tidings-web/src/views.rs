@@ -257,3 +257,108 @@ impl AskView {
         }
     }
 }
+
+/// A comment as a thread shows it.
+pub struct CommentView {
+    pub id: String,
+    pub author: String,
+    /// The author's account (for a moderator's ban button).
+    pub author_id: Option<String>,
+    pub when: When,
+    pub edited: bool,
+    /// Sanitized when posted: safe to insert.
+    pub html: String,
+    pub depth: usize,
+    pub mine: bool,
+    pub editable: bool,
+    /// Why its text is not shown, when it is not.
+    pub placeholder: Option<&'static str>,
+    pub hidden: bool,
+    pub held: bool,
+    /// The page it shows on, anchored at it.
+    pub href: String,
+}
+
+impl CommentView {
+    pub fn new(
+        comment: &tidings_core::Comment,
+        depth: usize,
+        mine: bool,
+        editable: bool,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            id: comment.id.to_string(),
+            author: comment
+                .author
+                .as_ref()
+                .map_or_else(|| "[deleted account]".to_owned(), |(_, n)| n.clone()),
+            author_id: comment.author.as_ref().map(|(id, _)| id.to_string()),
+            when: When::new(comment.created_at, now),
+            edited: comment.edited_at.is_some(),
+            html: comment.html.clone(),
+            depth,
+            mine,
+            editable,
+            placeholder: None,
+            hidden: comment.hidden,
+            held: comment.held,
+            href: format!("{}#comment-{}", comment.target.href(), comment.id),
+        }
+    }
+
+    pub fn from_node(node: &tidings_app::CommentNode, now: DateTime<Utc>) -> Self {
+        let mut view = Self::new(&node.comment, node.depth, node.mine, node.editable, now);
+        if node.placeholder {
+            view.placeholder = Some(if node.comment.deleted {
+                "This comment was deleted."
+            } else {
+                "This comment was hidden by a moderator."
+            });
+            view.html.clear();
+            view.author = String::new();
+        }
+        view
+    }
+}
+
+/// The comments section of an article or story page.
+pub struct CommentsView {
+    /// Where the form posts.
+    pub action: String,
+    /// The page itself (for sign-in's way back and the order links).
+    pub page_href: String,
+    pub count: usize,
+    pub nodes: Vec<CommentView>,
+    pub user: Option<String>,
+    pub moderator: bool,
+    pub csrf: String,
+    pub sort: &'static str,
+    pub page: usize,
+    pub pages: usize,
+    /// Why the visitor cannot post, when comments are not open to them.
+    pub closed: Option<String>,
+    /// A report was just received.
+    pub reported: bool,
+}
+
+/// A moderator action as the log lists it.
+pub struct LoggedView {
+    pub moderator: String,
+    pub action: String,
+    pub subject: String,
+    pub detail: String,
+    pub when: When,
+}
+
+impl LoggedView {
+    pub fn new(entry: &tidings_app::LoggedAction, now: DateTime<Utc>) -> Self {
+        Self {
+            moderator: entry.moderator.clone(),
+            action: entry.action.clone(),
+            subject: entry.subject.clone(),
+            detail: entry.detail.clone(),
+            when: When::new(entry.at, now),
+        }
+    }
+}

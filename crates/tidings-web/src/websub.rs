@@ -78,6 +78,8 @@ fn status_of(error: &AppError) -> StatusCode {
         AppError::Invalid(_) => StatusCode::BAD_REQUEST,
         AppError::Forbidden(_) => StatusCode::FORBIDDEN,
         AppError::Conflict(_) => StatusCode::CONFLICT,
+        AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
         AppError::Store(error) => {
             tracing::error!(%error, "WebSub callback failed");
             StatusCode::INTERNAL_SERVER_ERROR

@@ -37,6 +37,9 @@ enum Command {
     /// List stories, and move or split articles the clusterer misplaced.
     #[command(subcommand)]
     Stories(commands::story_admin::StoriesCommand),
+    /// Create accounts (the first admin) and give roles.
+    #[command(subcommand)]
+    Users(commands::users::UsersCommand),
     /// Poll due feeds and store new articles.
     Fetch(commands::fetch::FetchArgs),
     /// Extract the article from a saved page (prints JSON; needs no
@@ -102,6 +105,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Feeds(command) => commands::feeds::run(&app, command).await,
         Command::Stories(command) => commands::story_admin::run(&app, command).await,
+        Command::Users(command) => commands::users::run(&app, command).await,
         Command::Seed(args) => commands::seed::run(&app, args).await,
         Command::Fetch(args) => commands::fetch::run(app.clone(), &settings, args).await,
         Command::Bench(_)

@@ -7,3 +7,4 @@ pub mod seed;
 pub mod serve;
 pub mod stories;
 pub mod story_admin;
+pub mod users;

@@ -28,9 +28,13 @@ pub async fn run(app: App, settings: &Settings) -> anyhow::Result<()> {
         shutdown.cancel();
     });
 
-    let server = axum::serve(listener, tidings_web::router(app))
-        .with_graceful_shutdown(cancel.clone().cancelled_owned())
-        .await;
+    let server = axum::serve(
+        listener,
+        // The client's address, for rate limits per address.
+        tidings_web::router(app).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(cancel.clone().cancelled_owned())
+    .await;
     cancel.cancel();
     worker.await.ok();
     server.context("web server failed")

@@ -1,0 +1,684 @@
+//! Accounts, sessions, comments, reports, the moderation log, rate-limit
+//! counters and site settings.
+
+use chrono::{DateTime, Utc};
+use tidings_core::{Comment, CommentId, CommentTarget, Report, Role, User, UserId};
+
+use crate::db::{on_reader, on_writer};
+use crate::{Result, Store, StoreError};
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    name: String,
+    role: String,
+    created_at: DateTime<Utc>,
+    banned_at: Option<DateTime<Utc>>,
+}
+
+impl From<UserRow> for User {
+    fn from(row: UserRow) -> Self {
+        Self {
+            id: UserId(row.id),
+            name: row.name,
+            // An unknown role (a newer version's) gets the least power.
+            role: row.role.parse().unwrap_or(Role::Reader),
+            created_at: row.created_at,
+            banned: row.banned_at.is_some(),
+        }
+    }
+}
+
+const USER_COLUMNS: &str = "u.id, u.name, u.role, u.created_at, u.banned_at";
+
+#[derive(sqlx::FromRow)]
+struct CommentRow {
+    id: i64,
+    target_kind: String,
+    target_id: i64,
+    parent_id: Option<i64>,
+    user_id: Option<i64>,
+    author_name: Option<String>,
+    markdown: String,
+    html: String,
+    created_at: DateTime<Utc>,
+    edited_at: Option<DateTime<Utc>>,
+    deleted_at: Option<DateTime<Utc>>,
+    hidden_at: Option<DateTime<Utc>>,
+    held: bool,
+}
+
+impl TryFrom<CommentRow> for Comment {
+    type Error = StoreError;
+    fn try_from(row: CommentRow) -> Result<Self> {
+        let target = CommentTarget::from_parts(&row.target_kind, row.target_id)
+            .ok_or_else(|| StoreError::Corrupt(format!("comment target {:?}", row.target_kind)))?;
+        Ok(Self {
+            id: CommentId(row.id),
+            target,
+            parent: row.parent_id.map(CommentId),
+            author: row
+                .user_id
+                .zip(row.author_name)
+                .map(|(id, name)| (UserId(id), name)),
+            markdown: row.markdown,
+            html: row.html,
+            created_at: row.created_at,
+            edited_at: row.edited_at,
+            deleted: row.deleted_at.is_some(),
+            hidden: row.hidden_at.is_some(),
+            held: row.held,
+        })
+    }
+}
+
+const COMMENT_COLUMNS: &str = "c.id, c.target_kind, c.target_id, c.parent_id, c.user_id,
+    u.name AS author_name, c.markdown, c.html, c.created_at, c.edited_at, c.deleted_at,
+    c.hidden_at, c.held";
+
+/// A new comment, rendered.
+pub struct NewComment<'a> {
+    pub id: CommentId,
+    pub target: CommentTarget,
+    pub parent: Option<CommentId>,
+    pub author: UserId,
+    pub markdown: &'a str,
+    pub html: &'a str,
+    pub held: bool,
+    pub now: DateTime<Utc>,
+}
+
+/// An entry of the moderation log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggedAction {
+    pub moderator: String,
+    pub action: String,
+    pub subject: String,
+    pub detail: String,
+    pub at: DateTime<Utc>,
+}
+
+impl Store {
+    /// Creates an account; a taken name (in any case) is a conflict.
+    pub async fn create_user(
+        &self,
+        id: UserId,
+        name: &str,
+        name_key: &str,
+        password_hash: &str,
+        role: Role,
+        now: DateTime<Utc>,
+    ) -> Result<User> {
+        const SQL: &str = "INSERT INTO users (id, name, name_key, password_hash, role, created_at)
+            VALUES ($1, $2, $3, $4, $5, $6)";
+        let inserted = on_writer!(&self.db, |pool| {
+            sqlx::query(SQL)
+                .bind(id.0)
+                .bind(name)
+                .bind(name_key)
+                .bind(password_hash)
+                .bind(role.as_str())
+                .bind(now)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected())
+        });
+        match inserted {
+            Ok(_) => self.user(id).await,
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                Err(StoreError::Conflict(format!("user name {name:?}")))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub async fn user(&self, id: UserId) -> Result<User> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1");
+        let row = on_reader!(&self.db, |pool| {
+            sqlx::query_as::<_, UserRow>(&sql)
+                .bind(id.0)
+                .fetch_optional(pool)
+                .await?
+        });
+        row.map(User::from).ok_or(StoreError::NotFound)
+    }
+
+    /// The account named `name_key`, with its password hash.
+    pub async fn user_by_name(&self, name_key: &str) -> Result<Option<(User, String)>> {
+        let sql =
+            format!("SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.name_key = $1");
+        let row = on_reader!(&self.db, |pool| {
+            sqlx::query_as::<
+                _,
+                (
+                    i64,
+                    String,
+                    String,
+                    DateTime<Utc>,
+                    Option<DateTime<Utc>>,
+                    String,
+                ),
+            >(&sql)
+            .bind(name_key)
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok(row.map(|(id, name, role, created_at, banned_at, hash)| {
+            (
+                User::from(UserRow {
+                    id,
+                    name,
+                    role,
+                    created_at,
+                    banned_at,
+                }),
+                hash,
+            )
+        }))
+    }
+
+    pub async fn password_hash(&self, id: UserId) -> Result<String> {
+        let hash: Option<String> = on_reader!(&self.db, |pool| {
+            sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+                .bind(id.0)
+                .fetch_optional(pool)
+                .await?
+        });
+        hash.ok_or(StoreError::NotFound)
+    }
+
+    pub async fn set_password_hash(&self, id: UserId, hash: &str) -> Result<()> {
+        on_writer!(&self.db, |pool| {
+            sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+                .bind(id.0)
+                .bind(hash)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(())
+    }
+
+    pub async fn set_role(&self, id: UserId, role: Role) -> Result<()> {
+        let done = on_writer!(&self.db, |pool| {
+            sqlx::query("UPDATE users SET role = $2 WHERE id = $1")
+                .bind(id.0)
+                .bind(role.as_str())
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        if done == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// Bans (`Some(now)`) or unbans (`None`) an account; a ban also ends its
+    /// sessions' power to post, since every post checks the ban.
+    pub async fn set_banned(&self, id: UserId, at: Option<DateTime<Utc>>) -> Result<()> {
+        let done = on_writer!(&self.db, |pool| {
+            sqlx::query("UPDATE users SET banned_at = $2 WHERE id = $1")
+                .bind(id.0)
+                .bind(at)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        if done == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// Deletes an account and its sessions; its comments are removed, or kept
+    /// without an author (`keep_comments`).
+    pub async fn delete_user(&self, id: UserId, keep_comments: bool) -> Result<()> {
+        on_writer!(&self.db, |pool| {
+            let mut tx = pool.begin().await?;
+            if keep_comments {
+                sqlx::query("UPDATE comments SET user_id = NULL WHERE user_id = $1")
+                    .bind(id.0)
+                    .execute(&mut *tx)
+                    .await?;
+            } else {
+                // Replies to them stay, under a "deleted" placeholder.
+                sqlx::query(
+                    "UPDATE comments SET user_id = NULL, markdown = '', html = '', deleted_at = created_at
+                     WHERE user_id = $1",
+                )
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+            }
+            for sql in [
+                "DELETE FROM sessions WHERE user_id = $1",
+                "DELETE FROM comment_reports WHERE user_id = $1",
+                "DELETE FROM users WHERE id = $1",
+            ] {
+                sqlx::query(sql).bind(id.0).execute(&mut *tx).await?;
+            }
+            tx.commit().await?
+        });
+        Ok(())
+    }
+
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()> {
+        on_writer!(&self.db, |pool| {
+            sqlx::query(
+                "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(token_hash)
+            .bind(user.0)
+            .bind(now)
+            .bind(expires_at)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// The account a session token (hash) signs in, unless it expired.
+    pub async fn session_user(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<User>> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = $1 AND s.expires_at > $2"
+        );
+        let row = on_reader!(&self.db, |pool| {
+            sqlx::query_as::<_, UserRow>(&sql)
+                .bind(token_hash)
+                .bind(now)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(row.map(User::from))
+    }
+
+    pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        on_writer!(&self.db, |pool| {
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                .bind(token_hash)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// Ends every session of an account but `keep` (after a password
+    /// change, the other browsers are signed out).
+    pub async fn delete_other_sessions(&self, user: UserId, keep: &str) -> Result<()> {
+        on_writer!(&self.db, |pool| {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+                .bind(user.0)
+                .bind(keep)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// Records an event under `key` and says whether fewer than `limit`
+    /// events (this one included) happened since `since`. Old events are
+    /// pruned as a side effect.
+    pub async fn rate_hit(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+        since: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<bool> {
+        let count: i64 = on_writer!(&self.db, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query("DELETE FROM rate_events WHERE rate_key = $1 AND at <= $2")
+                .bind(key)
+                .bind(since)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("INSERT INTO rate_events (rate_key, at) VALUES ($1, $2)")
+                .bind(key)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            let count = sqlx::query_scalar("SELECT COUNT(*) FROM rate_events WHERE rate_key = $1")
+                .bind(key)
+                .fetch_one(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            count
+        });
+        Ok(count <= limit)
+    }
+
+    /// Events under `key` since `since`.
+    pub async fn rate_count(&self, key: &str, since: DateTime<Utc>) -> Result<i64> {
+        Ok(on_reader!(&self.db, |pool| {
+            sqlx::query_scalar("SELECT COUNT(*) FROM rate_events WHERE rate_key = $1 AND at > $2")
+                .bind(key)
+                .bind(since)
+                .fetch_one(pool)
+                .await?
+        }))
+    }
+
+    /// Forgets the events under `key` (a successful sign-in clears the
+    /// failures before it).
+    pub async fn rate_clear(&self, key: &str) -> Result<()> {
+        on_writer!(&self.db, |pool| {
+            sqlx::query("DELETE FROM rate_events WHERE rate_key = $1")
+                .bind(key)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(())
+    }
+
+    pub async fn setting(&self, name: &str) -> Result<Option<String>> {
+        Ok(on_reader!(&self.db, |pool| {
+            sqlx::query_scalar("SELECT value FROM settings WHERE name = $1")
+                .bind(name)
+                .fetch_optional(pool)
+                .await?
+        }))
+    }
+
+    pub async fn set_setting(&self, name: &str, value: &str) -> Result<()> {
+        on_writer!(&self.db, |pool| {
+            sqlx::query(
+                "INSERT INTO settings (name, value) VALUES ($1, $2)
+                 ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            )
+            .bind(name)
+            .bind(value)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// The setting `name`, set to `value` first if it has none: every node
+    /// gets the same value, whoever came first.
+    pub async fn setting_or_insert(&self, name: &str, value: &str) -> Result<String> {
+        let stored: String = on_writer!(&self.db, |pool| {
+            sqlx::query(
+                "INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+            )
+            .bind(name)
+            .bind(value)
+            .execute(pool)
+            .await?;
+            sqlx::query_scalar("SELECT value FROM settings WHERE name = $1")
+                .bind(name)
+                .fetch_one(pool)
+                .await?
+        });
+        Ok(stored)
+    }
+
+    pub async fn insert_comment(&self, new: &NewComment<'_>) -> Result<Comment> {
+        on_writer!(&self.db, |pool| {
+            sqlx::query(
+                "INSERT INTO comments (id, target_kind, target_id, parent_id, user_id, markdown, html, created_at, held)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(new.id.0)
+            .bind(new.target.kind())
+            .bind(new.target.id())
+            .bind(new.parent.map(|p| p.0))
+            .bind(new.author.0)
+            .bind(new.markdown)
+            .bind(new.html)
+            .bind(new.now)
+            .bind(new.held)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        self.comment(new.id).await
+    }
+
+    pub async fn comment(&self, id: CommentId) -> Result<Comment> {
+        let sql = format!(
+            "SELECT {COMMENT_COLUMNS} FROM comments c LEFT JOIN users u ON u.id = c.user_id WHERE c.id = $1"
+        );
+        let row = on_reader!(&self.db, |pool| {
+            sqlx::query_as::<_, CommentRow>(&sql)
+                .bind(id.0)
+                .fetch_optional(pool)
+                .await?
+        });
+        row.ok_or(StoreError::NotFound)?.try_into()
+    }
+
+    /// Every comment under `target`, oldest first (at most `limit`).
+    pub async fn comments(&self, target: CommentTarget, limit: i64) -> Result<Vec<Comment>> {
+        let sql = format!(
+            "SELECT {COMMENT_COLUMNS} FROM comments c LEFT JOIN users u ON u.id = c.user_id
+             WHERE c.target_kind = $1 AND c.target_id = $2
+             ORDER BY c.created_at, c.id
+             LIMIT $3"
+        );
+        let rows = on_reader!(&self.db, |pool| {
+            sqlx::query_as::<_, CommentRow>(&sql)
+                .bind(target.kind())
+                .bind(target.id())
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+        });
+        rows.into_iter().map(Comment::try_from).collect()
+    }
+
+    pub async fn edit_comment(
+        &self,
+        id: CommentId,
+        markdown: &str,
+        html: &str,
+        held: bool,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        on_writer!(&self.db, |pool| {
+            sqlx::query("UPDATE comments SET markdown = $2, html = $3, held = $4, edited_at = $5 WHERE id = $1")
+                .bind(id.0)
+                .bind(markdown)
+                .bind(html)
+                .bind(held)
+                .bind(now)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// Deleted by its author: the text goes, a placeholder stays for replies.
+    pub async fn delete_comment(&self, id: CommentId, now: DateTime<Utc>) -> Result<()> {
+        on_writer!(&self.db, |pool| {
+            sqlx::query(
+                "UPDATE comments SET markdown = '', html = '', deleted_at = $2 WHERE id = $1",
+            )
+            .bind(id.0)
+            .bind(now)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// Hides (`Some`) or restores (`None`) a comment, releases it from the
+    /// filter's hold, and closes its reports.
+    pub async fn moderate_comment(
+        &self,
+        id: CommentId,
+        hidden_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        on_writer!(&self.db, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query("UPDATE comments SET hidden_at = $2, held = FALSE WHERE id = $1")
+                .bind(id.0)
+                .bind(hidden_at)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("UPDATE comment_reports SET resolved_at = $2 WHERE comment_id = $1 AND resolved_at IS NULL")
+                .bind(id.0)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?
+        });
+        Ok(())
+    }
+
+    /// Records a report (one per reader and comment; reporting again
+    /// updates the reason).
+    pub async fn report_comment(
+        &self,
+        id: CommentId,
+        reporter: UserId,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        on_writer!(&self.db, |pool| {
+            sqlx::query(
+                "INSERT INTO comment_reports (comment_id, user_id, reason, created_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (comment_id, user_id) DO UPDATE
+                 SET reason = excluded.reason, created_at = excluded.created_at, resolved_at = NULL",
+            )
+            .bind(id.0)
+            .bind(reporter.0)
+            .bind(reason)
+            .bind(now)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// The moderation queue: open reports, oldest first.
+    pub async fn open_reports(&self, limit: i64) -> Result<Vec<Report>> {
+        let sql = format!(
+            "SELECT {COMMENT_COLUMNS}, r.reason, r.created_at AS reported_at, ru.name AS reporter
+             FROM comment_reports r
+             JOIN comments c ON c.id = r.comment_id
+             LEFT JOIN users u ON u.id = c.user_id
+             JOIN users ru ON ru.id = r.user_id
+             WHERE r.resolved_at IS NULL
+             ORDER BY r.created_at
+             LIMIT $1"
+        );
+        let rows = on_reader!(&self.db, |pool| {
+            sqlx::query_as::<_, ReportRow>(&sql)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+        });
+        rows.into_iter()
+            .map(|r| {
+                Ok(Report {
+                    comment: r.comment.try_into()?,
+                    reporter: r.reporter,
+                    reason: r.reason,
+                    reported_at: r.reported_at,
+                })
+            })
+            .collect()
+    }
+
+    /// Comments the word and link filter holds, oldest first.
+    pub async fn held_comments(&self, limit: i64) -> Result<Vec<Comment>> {
+        let sql = format!(
+            "SELECT {COMMENT_COLUMNS} FROM comments c LEFT JOIN users u ON u.id = c.user_id
+             WHERE c.held AND c.hidden_at IS NULL AND c.deleted_at IS NULL
+             ORDER BY c.created_at LIMIT $1"
+        );
+        let rows = on_reader!(&self.db, |pool| {
+            sqlx::query_as::<_, CommentRow>(&sql)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+        });
+        rows.into_iter().map(Comment::try_from).collect()
+    }
+
+    pub async fn log_moderation(
+        &self,
+        id: i64,
+        moderator: UserId,
+        action: &str,
+        subject: &str,
+        detail: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        on_writer!(&self.db, |pool| {
+            sqlx::query(
+                "INSERT INTO moderation_log (id, moderator_id, action, subject, detail, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(id)
+            .bind(moderator.0)
+            .bind(action)
+            .bind(subject)
+            .bind(detail)
+            .bind(now)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// The newest moderator actions first.
+    pub async fn moderation_log(&self, limit: i64) -> Result<Vec<LoggedAction>> {
+        let rows = on_reader!(&self.db, |pool| {
+            sqlx::query_as::<_, LogRow>(
+                "SELECT u.name AS moderator, l.action, l.subject, l.detail, l.created_at
+                 FROM moderation_log l LEFT JOIN users u ON u.id = l.moderator_id
+                 ORDER BY l.created_at DESC, l.id DESC LIMIT $1",
+            )
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|r| LoggedAction {
+                moderator: r.moderator.unwrap_or_else(|| "(deleted)".into()),
+                action: r.action,
+                subject: r.subject,
+                detail: r.detail,
+                at: r.created_at,
+            })
+            .collect())
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct ReportRow {
+    #[sqlx(flatten)]
+    comment: CommentRow,
+    reason: String,
+    reported_at: DateTime<Utc>,
+    reporter: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct LogRow {
+    moderator: Option<String>,
+    action: String,
+    subject: String,
+    detail: String,
+    created_at: DateTime<Utc>,
+}
