@@ -137,6 +137,58 @@ await check("search finds the article by a word of its body", async () => {
   await accessible(page, "search page");
 });
 
+await check("a visitor signs up and comments; hostile comments run nothing in the browser", async () => {
+  const reader = await browser.newContext({ bypassCSP: true });
+  const p = await reader.newPage();
+  let dialogs = 0;
+  p.on("dialog", async (dialog) => {
+    dialogs += 1;
+    await dialog.dismiss();
+  });
+  await p.goto(BASE + articleHref);
+  assert(/No comments yet|Comments \(/.test(await p.locator("#comments").textContent()), "no comments section");
+  await p.locator(".sign-in-prompt a", { hasText: "create an account" }).click();
+  await accessible(p, "sign-up page");
+  await p.fill("#name", "reader" + Date.now().toString(36));
+  await p.fill("#password", "a long enough password");
+  await p.click('form[action="/signup"] button[type=submit]');
+  await p.waitForLoadState("load");
+  assert(p.url() === BASE + articleHref, `sign-up ended at ${p.url()}: ${(await p.locator("main").textContent()).trim().slice(0, 300)}`);
+  const cookies = await reader.cookies();
+  const session = cookies.find((c) => c.name === "tidings_session");
+  assert(session && session.httpOnly && session.secure && session.sameSite === "Lax", `session cookie ${JSON.stringify(session)}`);
+  assert((await p.evaluate(() => document.cookie)).indexOf("tidings_session") < 0, "the session cookie is readable by scripts");
+  await p.fill("#comment-body", "First! This *matters*.");
+  await p.click(".comment-form button[type=submit]");
+  await p.waitForURL(/#comment-/);
+  assert((await p.locator(".comment-body em", { hasText: "matters" }).count()) === 1, "the comment is not shown");
+  await accessible(p, "article page with a comment and the forms of a signed-in reader");
+  const vectors = [
+    "<script>window.__xss = 1; alert(1)</script>",
+    "<img src=x onerror=\"window.__xss = 2; alert(2)\">",
+    "<svg/onload=alert(3)> [click me](javascript:alert(4))",
+    "<a href=\"javascript:alert(5)\">x</a> <iframe src=\"javascript:alert(6)\"></iframe>",
+  ];
+  for (const v of vectors) {
+    await p.fill("#comment-body", v);
+    await p.click(".comment-form button[type=submit]");
+    await p.waitForLoadState("load");
+    assert(/#comment-/.test(p.url()), `posting ${v} ended at ${p.url()}`);
+  }
+  await p.reload();
+  // Click every link inside comments: none may run script.
+  for (const link of await p.locator(".comment-body a").all()) {
+    await link.click({ noWaitAfter: true, timeout: 2000 }).catch(() => {});
+    if (!p.url().startsWith(BASE)) await p.goto(BASE + articleHref);
+  }
+  await p.waitForTimeout(300);
+  assert(dialogs === 0, `${dialogs} dialog(s) opened`);
+  assert((await p.evaluate(() => window.__xss)) === undefined, "a hostile comment ran script");
+  await p.goto(BASE + "/account");
+  await accessible(p, "account page");
+  await reader.close();
+});
+
 await check("keyboard: the first Tab reaches the skip link, which moves focus to the content", async () => {
   await page.goto(BASE + articleHref);
   await page.keyboard.press("Tab");
