@@ -92,6 +92,14 @@ pub enum ArticleList {
     Source(tidings_core::SourceId),
     /// A feed folder.
     Topic(String),
+    /// From the publishers and topics a reader follows (`unread`: only
+    /// what they have not marked read).
+    Followed {
+        user: tidings_core::UserId,
+        unread: bool,
+    },
+    /// What a reader saved for later.
+    Saved(tidings_core::UserId),
 }
 
 enum ListValue<'a> {
@@ -387,6 +395,23 @@ impl Store {
             ArticleList::Topic(topic) => (
                 "a.feed_id IN (SELECT id FROM feeds WHERE category = $2)",
                 Some(ListValue::Text(topic)),
+            ),
+            ArticleList::Followed { user, unread } => (
+                if *unread {
+                    "(a.source_id IN (SELECT source_id FROM followed_sources WHERE user_id = $2)
+                      OR a.feed_id IN (SELECT f.id FROM feeds f JOIN followed_topics t
+                                       ON t.topic = f.category WHERE t.user_id = $2))
+                     AND a.id NOT IN (SELECT article_id FROM read_articles WHERE user_id = $2)"
+                } else {
+                    "(a.source_id IN (SELECT source_id FROM followed_sources WHERE user_id = $2)
+                      OR a.feed_id IN (SELECT f.id FROM feeds f JOIN followed_topics t
+                                       ON t.topic = f.category WHERE t.user_id = $2))"
+                },
+                Some(ListValue::Id(user.0)),
+            ),
+            ArticleList::Saved(user) => (
+                "a.id IN (SELECT article_id FROM saved_articles WHERE user_id = $2)",
+                Some(ListValue::Id(user.0)),
             ),
         };
         let cursor_param = if value.is_some() { "$3" } else { "$2" };

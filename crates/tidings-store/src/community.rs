@@ -2,7 +2,9 @@
 //! counters and site settings.
 
 use chrono::{DateTime, Utc};
-use tidings_core::{Comment, CommentId, CommentTarget, Report, Role, User, UserId};
+use tidings_core::{
+    ArticleId, Comment, CommentId, CommentTarget, Report, Role, SourceId, User, UserId,
+};
 
 use crate::db::{on_reader, on_writer};
 use crate::{Result, Store, StoreError};
@@ -252,6 +254,10 @@ impl Store {
                 .await?;
             }
             for sql in [
+                "DELETE FROM saved_articles WHERE user_id = $1",
+                "DELETE FROM read_articles WHERE user_id = $1",
+                "DELETE FROM followed_sources WHERE user_id = $1",
+                "DELETE FROM followed_topics WHERE user_id = $1",
                 "DELETE FROM sessions WHERE user_id = $1",
                 "DELETE FROM comment_reports WHERE user_id = $1",
                 "DELETE FROM users WHERE id = $1",
@@ -423,6 +429,158 @@ impl Store {
                 .await?
         });
         Ok(stored)
+    }
+
+    /// Saves (or unsaves) an article for a reader.
+    pub async fn set_saved(
+        &self,
+        user: UserId,
+        article: ArticleId,
+        saved: bool,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        on_writer!(&self.db, |pool| {
+            if saved {
+                sqlx::query(
+                    "INSERT INTO saved_articles (user_id, article_id, saved_at) VALUES ($1, $2, $3)
+                     ON CONFLICT (user_id, article_id) DO NOTHING",
+                )
+                .bind(user.0)
+                .bind(article.0)
+                .bind(now)
+                .execute(pool)
+                .await?;
+            } else {
+                sqlx::query("DELETE FROM saved_articles WHERE user_id = $1 AND article_id = $2")
+                    .bind(user.0)
+                    .bind(article.0)
+                    .execute(pool)
+                    .await?;
+            }
+        });
+        Ok(())
+    }
+
+    /// Marks (or unmarks) an article read for a reader.
+    pub async fn set_read(
+        &self,
+        user: UserId,
+        article: ArticleId,
+        read: bool,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        on_writer!(&self.db, |pool| {
+            if read {
+                sqlx::query(
+                    "INSERT INTO read_articles (user_id, article_id, read_at) VALUES ($1, $2, $3)
+                     ON CONFLICT (user_id, article_id) DO NOTHING",
+                )
+                .bind(user.0)
+                .bind(article.0)
+                .bind(now)
+                .execute(pool)
+                .await?;
+            } else {
+                sqlx::query("DELETE FROM read_articles WHERE user_id = $1 AND article_id = $2")
+                    .bind(user.0)
+                    .bind(article.0)
+                    .execute(pool)
+                    .await?;
+            }
+        });
+        Ok(())
+    }
+
+    /// Whether a reader saved, and read, an article.
+    pub async fn reader_marks(&self, user: UserId, article: ArticleId) -> Result<(bool, bool)> {
+        let (saved, read): (i64, i64) = on_reader!(&self.db, |pool| {
+            sqlx::query_as(
+                "SELECT (SELECT COUNT(*) FROM saved_articles WHERE user_id = $1 AND article_id = $2),
+                        (SELECT COUNT(*) FROM read_articles WHERE user_id = $1 AND article_id = $2)",
+            )
+            .bind(user.0)
+            .bind(article.0)
+            .fetch_one(pool)
+            .await?
+        });
+        Ok((saved > 0, read > 0))
+    }
+
+    pub async fn set_follows_source(
+        &self,
+        user: UserId,
+        source: SourceId,
+        follow: bool,
+    ) -> Result<()> {
+        on_writer!(&self.db, |pool| {
+            if follow {
+                sqlx::query(
+                    "INSERT INTO followed_sources (user_id, source_id) VALUES ($1, $2)
+                     ON CONFLICT (user_id, source_id) DO NOTHING",
+                )
+                .bind(user.0)
+                .bind(source.0)
+                .execute(pool)
+                .await?;
+            } else {
+                sqlx::query("DELETE FROM followed_sources WHERE user_id = $1 AND source_id = $2")
+                    .bind(user.0)
+                    .bind(source.0)
+                    .execute(pool)
+                    .await?;
+            }
+        });
+        Ok(())
+    }
+
+    pub async fn set_follows_topic(&self, user: UserId, topic: &str, follow: bool) -> Result<()> {
+        on_writer!(&self.db, |pool| {
+            if follow {
+                sqlx::query(
+                    "INSERT INTO followed_topics (user_id, topic) VALUES ($1, $2)
+                     ON CONFLICT (user_id, topic) DO NOTHING",
+                )
+                .bind(user.0)
+                .bind(topic)
+                .execute(pool)
+                .await?;
+            } else {
+                sqlx::query("DELETE FROM followed_topics WHERE user_id = $1 AND topic = $2")
+                    .bind(user.0)
+                    .bind(topic)
+                    .execute(pool)
+                    .await?;
+            }
+        });
+        Ok(())
+    }
+
+    /// The publishers (id, name) and topics a reader follows.
+    pub async fn follows(&self, user: UserId) -> Result<(Vec<(SourceId, String)>, Vec<String>)> {
+        let sources: Vec<(i64, String)> = on_reader!(&self.db, |pool| {
+            sqlx::query_as(
+                "SELECT s.id, s.name FROM followed_sources f JOIN sources s ON s.id = f.source_id
+                 WHERE f.user_id = $1 ORDER BY s.name",
+            )
+            .bind(user.0)
+            .fetch_all(pool)
+            .await?
+        });
+        let topics: Vec<String> = on_reader!(&self.db, |pool| {
+            sqlx::query_scalar(
+                "SELECT topic FROM followed_topics WHERE user_id = $1 ORDER BY topic",
+            )
+            .bind(user.0)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok((
+            sources
+                .into_iter()
+                .map(|(id, name)| (SourceId(id), name))
+                .collect(),
+            topics,
+        ))
     }
 
     pub async fn insert_comment(&self, new: &NewComment<'_>) -> Result<Comment> {

@@ -582,3 +582,68 @@ pub async fn moderation_settings(
     }
     Ok(see_other("/moderation", vec![]))
 }
+
+#[derive(Debug, Deserialize)]
+pub struct ToggleForm {
+    #[serde(default)]
+    csrf: String,
+    /// "1" to set, anything else to clear.
+    #[serde(default)]
+    on: String,
+}
+
+/// Saves an article for later, or unsaves it.
+pub async fn save_article(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<ToggleForm>,
+) -> Result<Response, WebError> {
+    let id: ArticleId = id.parse().map_err(|_| WebError::NotFound)?;
+    visitor.check_csrf(&state, &form.csrf).await?;
+    let user = visitor.signed_in()?;
+    state.app.set_saved(user, id, form.on == "1").await?;
+    Ok(see_other(&format!("/articles/{id}"), vec![]))
+}
+
+/// Marks an article read, or unread.
+pub async fn mark_read(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<ToggleForm>,
+) -> Result<Response, WebError> {
+    let id: ArticleId = id.parse().map_err(|_| WebError::NotFound)?;
+    visitor.check_csrf(&state, &form.csrf).await?;
+    let user = visitor.signed_in()?;
+    state.app.set_read(user, id, form.on == "1").await?;
+    Ok(see_other(&format!("/articles/{id}"), vec![]))
+}
+
+pub async fn follow_source(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<ToggleForm>,
+) -> Result<Response, WebError> {
+    let id: tidings_core::SourceId = id.parse().map_err(|_| WebError::NotFound)?;
+    visitor.check_csrf(&state, &form.csrf).await?;
+    let user = visitor.signed_in()?;
+    state.app.follow_source(user, id, form.on == "1").await?;
+    Ok(see_other(&format!("/sources/{id}"), vec![]))
+}
+
+pub async fn follow_topic(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(name): Path<String>,
+    Form(form): Form<ToggleForm>,
+) -> Result<Response, WebError> {
+    visitor.check_csrf(&state, &form.csrf).await?;
+    let user = visitor.signed_in()?;
+    state.app.follow_topic(user, &name, form.on == "1").await?;
+    let path: String = url::form_urlencoded::byte_serialize(name.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20");
+    Ok(see_other(&format!("/topics/{path}"), vec![]))
+}

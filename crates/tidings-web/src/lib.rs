@@ -68,6 +68,12 @@ pub fn router(app: App) -> Router {
             "/comments/{id}/edit",
             get(community::edit_comment_page).post(community::edit_comment),
         )
+        .route("/articles/{id}/save", post(community::save_article))
+        .route("/articles/{id}/read", post(community::mark_read))
+        .route("/sources/{id}/follow", post(community::follow_source))
+        .route("/topics/{name}/follow", post(community::follow_topic))
+        .route("/for-you", get(pages::for_you_page))
+        .route("/saved", get(pages::saved_page))
         .route("/comments/{id}/delete", post(community::delete_comment))
         .route("/comments/{id}/report", post(community::report_comment))
         .route("/moderation", get(community::moderation_page))

@@ -10,6 +10,7 @@ use crate::views::{
     AnswerView, ArticleView, AskView, CardView, CommentView, CommentsView, CoverageView, QuoteView,
     StoryView, outlets,
 };
+use crate::views::{FollowView, MarksView};
 use crate::visitor::Visitor;
 use crate::{AppState, WebError};
 
@@ -34,6 +35,7 @@ struct ArticlePage {
     related: Vec<CoverageView>,
     ask: AskView,
     comments: CommentsView,
+    marks: Option<MarksView>,
 }
 
 #[derive(Template)]
@@ -164,6 +166,7 @@ struct HitView {
 #[derive(Template)]
 #[template(path = "source.html")]
 struct SourcePage {
+    follow: Option<FollowView>,
     name: String,
     site_url: Option<String>,
     cards: Vec<CardView>,
@@ -173,6 +176,7 @@ struct SourcePage {
 #[derive(Template)]
 #[template(path = "topic.html")]
 struct TopicPage {
+    follow: Option<FollowView>,
     name: String,
     cards: Vec<CardView>,
     next_href: Option<String>,
@@ -270,7 +274,8 @@ pub async fn topic_page(
     State(state): State<AppState>,
     Path(name): Path<String>,
     Query(cursor): Query<Cursor>,
-) -> Result<Html<String>, WebError> {
+    visitor: Visitor,
+) -> Result<Response, WebError> {
     let now = state.app.clock().now();
     let list = tidings_app::ArticleList::Topic(name.clone());
     let cards = state
@@ -281,8 +286,18 @@ pub async fn topic_page(
         return Err(WebError::NotFound);
     }
     let path = format!("/topics/{}", percent_encode_path(&name));
-    Ok(Html(
+    let follow = match &visitor.user {
+        Some(user) => Some(FollowView {
+            action: format!("{path}/follow"),
+            following: state.app.follows(user).await?.topics.contains(&name),
+            csrf: visitor.csrf(&state).await?,
+        }),
+        None => None,
+    };
+    Ok(personal(
+        &visitor,
         TopicPage {
+            follow,
             next_href: next_page(&path, &cards, SOURCE_PAGE_SIZE),
             cards: cards.iter().map(|c| CardView::new(c, now)).collect(),
             name,
@@ -318,6 +333,18 @@ pub async fn article_page(
     let id: ArticleId = id.parse().map_err(|_| WebError::NotFound)?;
     let article = state.app.article(id).await?;
     let comments = comments_view(&state, &visitor, CommentTarget::Article(id), &ask).await?;
+    let marks = match &visitor.user {
+        Some(user) => {
+            let marks = state.app.reader_marks(user, id).await?;
+            Some(MarksView {
+                href: format!("/articles/{id}"),
+                saved: marks.saved,
+                read: marks.read,
+                csrf: visitor.csrf(&state).await?,
+            })
+        }
+        None => None,
+    };
     let question = ask.q.unwrap_or_default();
     let answer = (!question.trim().is_empty()).then(|| state.app.ask_article(&article, &question));
     let coverage = state.app.coverage(&article).await?;
@@ -335,6 +362,7 @@ pub async fn article_page(
             related: items(&coverage.related),
             ask: AskView::new(format!("/articles/{id}"), "article", &question, answer),
             comments,
+            marks,
         }
         .render()?,
     ))
@@ -488,7 +516,8 @@ pub async fn source_page(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(cursor): Query<Cursor>,
-) -> Result<Html<String>, WebError> {
+    visitor: Visitor,
+) -> Result<Response, WebError> {
     let id: SourceId = id.parse().map_err(|_| WebError::NotFound)?;
     let source = state.app.source(id).await?;
     let cards = state
@@ -500,8 +529,24 @@ pub async fn source_page(
         )
         .await?;
     let now = state.app.clock().now();
-    Ok(Html(
+    let follow = match &visitor.user {
+        Some(user) => Some(FollowView {
+            action: format!("/sources/{id}/follow"),
+            following: state
+                .app
+                .follows(user)
+                .await?
+                .sources
+                .iter()
+                .any(|(s, _)| *s == id),
+            csrf: visitor.csrf(&state).await?,
+        }),
+        None => None,
+    };
+    Ok(personal(
+        &visitor,
         SourcePage {
+            follow,
             next_href: next_page(&format!("/sources/{id}"), &cards, SOURCE_PAGE_SIZE),
             name: source.name,
             site_url: source.site_url,
@@ -526,4 +571,112 @@ pub async fn health() -> &'static str {
 
 pub async fn not_found() -> WebError {
     WebError::NotFound
+}
+
+#[derive(Template)]
+#[template(path = "personal.html")]
+struct PersonalPage {
+    heading: &'static str,
+    intro: String,
+    cards: Vec<CardView>,
+    next_href: Option<String>,
+    follows: Option<tidings_app::Follows>,
+    unread: bool,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct PersonalParams {
+    #[serde(default)]
+    before: Option<String>,
+    #[serde(default)]
+    unread: Option<String>,
+}
+
+/// "For you": the latest from what the reader follows.
+pub async fn for_you_page(
+    State(state): State<AppState>,
+    Query(params): Query<PersonalParams>,
+    visitor: Visitor,
+) -> Result<Response, WebError> {
+    let Some(user) = &visitor.user else {
+        return Ok(axum::response::Redirect::to("/signin?next=/for-you").into_response());
+    };
+    let unread = params.unread.is_some();
+    let before = params.before.as_deref().and_then(|b| b.parse().ok());
+    let list = tidings_app::ArticleList::Followed {
+        user: user.id,
+        unread,
+    };
+    let cards = state
+        .app
+        .list_articles(&list, before, SOURCE_PAGE_SIZE)
+        .await?;
+    let follows = state.app.follows(user).await?;
+    let now = state.app.clock().now();
+    let base = if unread {
+        "/for-you?unread=1"
+    } else {
+        "/for-you"
+    };
+    let next_href = next_page(base, &cards, SOURCE_PAGE_SIZE).map(|h| {
+        if unread {
+            h.replacen("?before=", "&before=", 1)
+        } else {
+            h
+        }
+    });
+    Ok(personal(
+        &visitor,
+        PersonalPage {
+            heading: "For you",
+            intro: if follows.sources.is_empty() && follows.topics.is_empty() {
+                "Follow publishers and topics from their pages, and their articles gather here."
+                    .into()
+            } else {
+                "The latest from the publishers and topics you follow.".into()
+            },
+            cards: cards.iter().map(|c| CardView::new(c, now)).collect(),
+            next_href,
+            follows: Some(follows),
+            unread,
+        }
+        .render()?,
+    ))
+}
+
+/// The articles a reader saved for later.
+pub async fn saved_page(
+    State(state): State<AppState>,
+    Query(params): Query<PersonalParams>,
+    visitor: Visitor,
+) -> Result<Response, WebError> {
+    let Some(user) = &visitor.user else {
+        return Ok(axum::response::Redirect::to("/signin?next=/saved").into_response());
+    };
+    let before = params.before.as_deref().and_then(|b| b.parse().ok());
+    let cards = state
+        .app
+        .list_articles(
+            &tidings_app::ArticleList::Saved(user.id),
+            before,
+            SOURCE_PAGE_SIZE,
+        )
+        .await?;
+    let now = state.app.clock().now();
+    Ok(personal(
+        &visitor,
+        PersonalPage {
+            heading: "Saved for later",
+            intro: if cards.is_empty() && before.is_none() {
+                "Nothing saved yet: use “Save for later” on an article.".into()
+            } else {
+                "Articles you saved, newest first. Pages you opened here also open offline.".into()
+            },
+            next_href: next_page("/saved", &cards, SOURCE_PAGE_SIZE),
+            cards: cards.iter().map(|c| CardView::new(c, now)).collect(),
+            follows: None,
+            unread: false,
+        }
+        .render()?,
+    ))
 }

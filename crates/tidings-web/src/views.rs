@@ -362,3 +362,19 @@ impl LoggedView {
         }
     }
 }
+
+/// A Follow / Unfollow button for a signed-in reader.
+pub struct FollowView {
+    pub action: String,
+    pub following: bool,
+    pub csrf: String,
+}
+
+/// Save and mark-read buttons for a signed-in reader.
+pub struct MarksView {
+    /// The article page (the forms post under it).
+    pub href: String,
+    pub saved: bool,
+    pub read: bool,
+    pub csrf: String,
+}

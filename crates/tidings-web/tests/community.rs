@@ -20,7 +20,8 @@ tidings_store::on_both_databases!(
     every_state_changing_route_needs_its_csrf_token,
     sessions_rotate_and_brute_force_is_slowed,
     authors_moderators_and_bans,
-    hostile_comments_never_produce_executable_markup
+    hostile_comments_never_produce_executable_markup,
+    readers_save_follow_and_mark_read
 );
 
 /// A browser: keeps its cookies between requests.
@@ -425,6 +426,10 @@ async fn every_state_changing_route_needs_its_csrf_token(db: &TestDatabase) {
         "/moderation/settings".to_owned(),
         format!("/moderation/comments/{comment}/hide"),
         format!("/moderation/users/{}/ban", user.id),
+        format!("/articles/{}/save", site.article),
+        format!("/articles/{}/read", site.article),
+        "/sources/1/follow".to_owned(),
+        "/topics/World/follow".to_owned(),
     ];
     let good = admin.token().await;
     let mut other = Browser::new(&site.router);
@@ -964,4 +969,103 @@ async fn hostile_comments_never_produce_executable_markup(db: &TestDatabase) {
         .get(&format!("/articles/{}?sort=newest", site.article))
         .await;
     assert_inert(&page.body, "posted through the form");
+}
+
+async fn readers_save_follow_and_mark_read(db: &TestDatabase) {
+    let site = site(db).await;
+    let article = format!("/articles/{}", site.article);
+    let mut visitor = Browser::new(&site.router);
+    assert_eq!(visitor.get("/for-you").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(visitor.get("/saved").await.status, StatusCode::SEE_OTHER);
+    assert!(!visitor.get(&article).await.body.contains("Save for later"));
+
+    let mut anna = Browser::new(&site.router);
+    anna.sign_up("anna", "anna's long password").await;
+    let page = anna.get("/for-you").await;
+    assert!(
+        page.body.contains("Follow publishers and topics"),
+        "{}",
+        page.body
+    );
+    assert!(anna.get("/saved").await.body.contains("Nothing saved yet"));
+
+    // Save it: the saved list has it; unsave: it is gone.
+    let csrf = anna.token().await;
+    let saved = anna
+        .post(&format!("{article}/save"), &[("csrf", &csrf), ("on", "1")])
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    assert!(anna.get(&article).await.body.contains("Saved ✓"));
+    assert!(
+        anna.get("/saved")
+            .await
+            .body
+            .contains("Harbour wall to be rebuilt")
+    );
+    anna.post(&format!("{article}/save"), &[("csrf", &csrf), ("on", "0")])
+        .await;
+    assert!(
+        !anna
+            .get("/saved")
+            .await
+            .body
+            .contains("Harbour wall to be rebuilt")
+    );
+
+    // Follow its publisher: the personal front page lists its articles;
+    // marked read, they leave the unread view.
+    let source = site.app.article(site.article).await.unwrap().source_id;
+    let page = anna.get(&format!("/sources/{source}")).await;
+    assert!(page.body.contains(">Follow</button>"), "{}", page.body);
+    anna.post(
+        &format!("/sources/{source}/follow"),
+        &[("csrf", &csrf), ("on", "1")],
+    )
+    .await;
+    assert!(
+        anna.get(&format!("/sources/{source}"))
+            .await
+            .body
+            .contains("Following ✓")
+    );
+    let mine = anna.get("/for-you").await;
+    assert!(
+        mine.body.contains("Harbour wall to be rebuilt")
+            && mine.body.contains("Following: <a href=\"/sources/"),
+        "{}",
+        mine.body
+    );
+    anna.post(&format!("{article}/read"), &[("csrf", &csrf), ("on", "1")])
+        .await;
+    assert!(anna.get(&article).await.body.contains("Read ✓"));
+    assert!(
+        anna.get("/for-you")
+            .await
+            .body
+            .contains("Harbour wall to be rebuilt")
+    );
+    assert!(
+        !anna
+            .get("/for-you?unread=1")
+            .await
+            .body
+            .contains("Harbour wall to be rebuilt")
+    );
+    // Another reader's marks are their own.
+    let mut bob = Browser::new(&site.router);
+    bob.sign_up("bob", "bob's long password").await;
+    assert!(bob.get(&article).await.body.contains("Mark as read"));
+    assert!(
+        !bob.get("/for-you")
+            .await
+            .body
+            .contains("Harbour wall to be rebuilt")
+    );
+    // Topics are followed by name.
+    anna.post(
+        "/topics/World%20news/follow",
+        &[("csrf", &csrf), ("on", "1")],
+    )
+    .await;
+    assert!(anna.get("/for-you").await.body.contains("World news"));
 }
