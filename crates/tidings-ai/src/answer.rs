@@ -47,9 +47,15 @@ pub enum Unanswered {
 }
 
 /// Answers questions from passages; cheap to keep and share.
-#[derive(Default)]
 pub struct Answerer {
     analyzer: Analyzer,
+    max_sentences: usize,
+}
+
+impl Default for Answerer {
+    fn default() -> Self {
+        Self::with_limit(MAX_SENTENCES)
+    }
 }
 
 struct Sentence {
@@ -61,6 +67,15 @@ struct Sentence {
 }
 
 impl Answerer {
+    /// An answerer that quotes at most `max_sentences` sentences (a model
+    /// given more passages to reword than a reader is shown).
+    pub fn with_limit(max_sentences: usize) -> Self {
+        Self {
+            analyzer: Analyzer::english(),
+            max_sentences: max_sentences.max(1),
+        }
+    }
+
     /// The sentences of `passages` that answer `question`, best first.
     pub fn answer(
         &self,
@@ -129,7 +144,7 @@ impl Answerer {
         };
         let mut answer: Vec<&Sentence> = Vec::new();
         for (score, s) in ranked {
-            if answer.len() == MAX_SENTENCES || score < best * RELATIVE_FLOOR {
+            if answer.len() == self.max_sentences || score < best * RELATIVE_FLOOR {
                 break;
             }
             if answer.iter().any(|a| overlap(a, s, &asked) > 0.6) {

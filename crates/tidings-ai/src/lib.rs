@@ -5,11 +5,14 @@
 //!   article, or of the several outlets covering a story.
 //! - [`Answerer`] answers a question with the sources' sentences that bear
 //!   on it, each cited, or says the sources do not say.
+//! - [`llm`] rewords retrieved passages through an optional OpenAI-compatible
+//!   model, and refuses any answer its citations do not support.
 //! - [`sentences::Candidate`] is a sentence fit to be shown on its own: no
 //!   bylines, timestamps, captions or calls to click.
 
 mod answer;
 mod highlights;
+pub mod llm;
 pub mod sentences;
 
 pub use answer::{Answerer, Cited, Passage, Unanswered};

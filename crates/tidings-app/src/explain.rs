@@ -2,13 +2,17 @@
 //! from several outlets, and "ask about this" answered from the sources'
 //! own sentences, each cited. Offline: no model, no network.
 
-use tidings_ai::{Answerer, Highlighter, Passage, StorySource, Unanswered};
+use sha2::{Digest, Sha256};
+use tidings_ai::llm::{GroundedSentence, LlmClient, answer_messages, check_grounding};
+use tidings_ai::{Answerer, Cited, Highlighter, Passage, StorySource, Unanswered};
 use tidings_core::{Article, ArticleId, StoryId};
 
 use crate::{App, AppError, Result};
 
 /// Outlets a story's highlights and answers draw on, at most (newest first).
 const STORY_SOURCES: i64 = 24;
+/// Sentences retrieved for the model to reword.
+const MODEL_PASSAGES: usize = 6;
 /// Longest question taken, in characters.
 pub const MAX_QUESTION: usize = 300;
 
@@ -21,11 +25,22 @@ pub struct Quote {
     pub title: String,
 }
 
+/// A sentence a language model wrote from quoted passages, with the
+/// passages it cites (checked to hold what it says).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedSentence {
+    pub text: String,
+    pub quotes: Vec<Quote>,
+}
+
 /// The answer to a question about an article or a story.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Answer {
     /// Sentences of the sources that bear on the question, best first.
     Quotes(Vec<Quote>),
+    /// The configured model's wording of those sentences, every sentence
+    /// cited and checked.
+    Generated(Vec<GeneratedSentence>),
     /// The question names nothing to look for.
     Vague,
     /// No sentence of the sources bears on it: they do not say.
@@ -63,7 +78,7 @@ impl App {
     }
 
     /// Answers `question` from the article's own text.
-    pub fn ask_article(&self, article: &Article, question: &str) -> Result<Answer> {
+    pub async fn ask_article(&self, article: &Article, question: &str) -> Result<Answer> {
         let question = checked(question)?;
         let html = article
             .body_html
@@ -77,9 +92,11 @@ impl App {
             source: article.id.0 as u64,
             text: &text,
         }];
-        Ok(answer(question, &passages, |_| {
-            (article.id, article.source_name.clone(), title.clone())
-        }))
+        Ok(self
+            .answer(question, &passages, |_| {
+                (article.id, article.source_name.clone(), title.clone())
+            })
+            .await)
     }
 
     /// Answers `question` from the texts of the story's outlets.
@@ -93,13 +110,99 @@ impl App {
                 text: &a.text,
             })
             .collect();
-        Ok(answer(question, &passages, |source| {
-            let a = articles
-                .iter()
-                .find(|a| a.article.0 as u64 == source)
-                .expect("every quote comes from a passage");
-            (a.article, a.source_name.clone(), a.title.clone())
-        }))
+        Ok(self
+            .answer(question, &passages, |source| {
+                let a = articles
+                    .iter()
+                    .find(|a| a.article.0 as u64 == source)
+                    .expect("every quote comes from a passage");
+                (a.article, a.source_name.clone(), a.title.clone())
+            })
+            .await)
+    }
+
+    /// The offline answer, reworded by the model when one is configured and
+    /// its wording passes the grounding check.
+    async fn answer(
+        &self,
+        question: &str,
+        passages: &[Passage<'_>],
+        cite: impl Fn(u64) -> (ArticleId, String, String),
+    ) -> Answer {
+        let quote = |c: &Cited| {
+            let (article, source_name, title) = cite(c.source);
+            Quote {
+                text: c.text.clone(),
+                article,
+                source_name,
+                title,
+            }
+        };
+        if let Some(llm) = &self.llm
+            && let Ok(retrieved) = Answerer::with_limit(MODEL_PASSAGES).answer(question, passages)
+            && let Some(sentences) = self.reworded(llm, question, &retrieved).await
+        {
+            return Answer::Generated(
+                sentences
+                    .into_iter()
+                    .map(|s| GeneratedSentence {
+                        text: s.text,
+                        quotes: s.cites.iter().map(|&i| quote(&retrieved[i])).collect(),
+                    })
+                    .collect(),
+            );
+        }
+        match Answerer::default().answer(question, passages) {
+            Ok(cited) => Answer::Quotes(cited.iter().map(quote).collect()),
+            Err(Unanswered::VagueQuestion) => Answer::Vague,
+            Err(Unanswered::NotInSources) => Answer::NotInSources,
+        }
+    }
+
+    /// The model's grounded wording of the retrieved sentences, cached; `None`
+    /// on any failure (the offline answer stands).
+    async fn reworded(
+        &self,
+        llm: &LlmClient,
+        question: &str,
+        retrieved: &[Cited],
+    ) -> Option<Vec<GroundedSentence>> {
+        let texts: Vec<&str> = retrieved.iter().map(|c| c.text.as_str()).collect();
+        let mut hasher = Sha256::new();
+        for part in [llm.model(), "answer", &question.to_lowercase()]
+            .into_iter()
+            .chain(texts.iter().copied())
+        {
+            hasher.update(part.as_bytes());
+            hasher.update([0]);
+        }
+        let key = hex::encode(hasher.finalize());
+        let reply = match self.store.cached_reply(&key).await {
+            Ok(Some(reply)) => reply,
+            _ => match llm.chat(&answer_messages(question, &texts)).await {
+                Ok(reply) => {
+                    if let Err(error) = self.store.cache_reply(&key, &reply, self.clock.now()).await
+                    {
+                        tracing::warn!(%error, "could not cache the model's answer");
+                    }
+                    reply
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "the model did not answer; answering offline");
+                    return None;
+                }
+            },
+        };
+        match check_grounding(&reply, &texts) {
+            Ok(sentences) => Some(sentences),
+            Err(why) => {
+                tracing::info!(
+                    ?why,
+                    "the model's answer is not grounded in the sources; answering offline"
+                );
+                None
+            }
+        }
     }
 }
 
@@ -114,29 +217,4 @@ fn checked(question: &str) -> Result<&str> {
         )));
     }
     Ok(question)
-}
-
-fn answer(
-    question: &str,
-    passages: &[Passage<'_>],
-    cite: impl Fn(u64) -> (ArticleId, String, String),
-) -> Answer {
-    match Answerer::default().answer(question, passages) {
-        Ok(cited) => Answer::Quotes(
-            cited
-                .into_iter()
-                .map(|c| {
-                    let (article, source_name, title) = cite(c.source);
-                    Quote {
-                        text: c.text,
-                        article,
-                        source_name,
-                        title,
-                    }
-                })
-                .collect(),
-        ),
-        Err(Unanswered::VagueQuestion) => Answer::Vague,
-        Err(Unanswered::NotInSources) => Answer::NotInSources,
-    }
 }

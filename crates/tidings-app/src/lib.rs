@@ -27,7 +27,7 @@ pub use accounts::{ClientIp, Session};
 pub use comments::{CommentNode, Thread};
 pub use coverage::{Coverage, CoverageItem};
 pub use error::AppError;
-pub use explain::{Answer, MAX_QUESTION, Quote};
+pub use explain::{Answer, GeneratedSentence, MAX_QUESTION, Quote};
 pub use extraction::ExtractSummary;
 pub use feeds::{Followed, ImportReport};
 pub use ingest::{FeedReport, FetchObserver, FetchSummary, PollResult};
@@ -57,6 +57,8 @@ pub struct AppConfig {
     pub public_url: Option<url::Url>,
     /// Operators' per-site extraction rules.
     pub site_rules: Arc<tidings_extract::SiteRules>,
+    /// An optional language model that rewords answers (offline without).
+    pub llm: Option<tidings_ai::llm::LlmConfig>,
 }
 
 impl AppConfig {
@@ -70,6 +72,7 @@ impl AppConfig {
             lease: TimeDelta::minutes(5),
             public_url: None,
             site_rules: Arc::default(),
+            llm: None,
         }
     }
 }
@@ -89,6 +92,8 @@ pub struct App {
     /// The key CSRF tokens are signed with, shared by every node (kept in
     /// the database), loaded once.
     csrf_key: Arc<tokio::sync::OnceCell<Vec<u8>>>,
+    /// The configured language model, if any.
+    llm: Option<tidings_ai::llm::LlmClient>,
 }
 
 impl App {
@@ -104,6 +109,13 @@ impl App {
     pub fn with_store(store: Store, config: AppConfig, clock: Arc<dyn Clock>) -> Result<Self> {
         let fetcher = Fetcher::new(config.fetch.clone())
             .map_err(|e| AppError::Invalid(format!("HTTP client: {e}")))?;
+        let llm = match &config.llm {
+            Some(llm) => Some(
+                tidings_ai::llm::LlmClient::new(llm.clone())
+                    .map_err(|e| AppError::Invalid(format!("language model: {e}")))?,
+            ),
+            None => None,
+        };
         let ids = Arc::new(IdGenerator::new());
         // Random, not time-derived: two apps built in the same millisecond
         // (two nodes in one test process) must not share leases.
@@ -117,6 +129,7 @@ impl App {
             worker_id: worker_id.into(),
             stories: Arc::default(),
             csrf_key: Arc::default(),
+            llm,
         })
     }
 

@@ -431,6 +431,31 @@ impl Store {
         Ok(stored)
     }
 
+    pub async fn cached_reply(&self, key: &str) -> Result<Option<String>> {
+        Ok(on_reader!(&self.db, |pool| {
+            sqlx::query_scalar("SELECT reply FROM model_cache WHERE cache_key = $1")
+                .bind(key)
+                .fetch_optional(pool)
+                .await?
+        }))
+    }
+
+    pub async fn cache_reply(&self, key: &str, reply: &str, now: DateTime<Utc>) -> Result<()> {
+        on_writer!(&self.db, |pool| {
+            sqlx::query(
+                "INSERT INTO model_cache (cache_key, reply, created_at) VALUES ($1, $2, $3)
+                 ON CONFLICT (cache_key) DO UPDATE SET reply = excluded.reply, created_at = excluded.created_at",
+            )
+            .bind(key)
+            .bind(reply)
+            .bind(now)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(())
+    }
+
     /// Saves (or unsaves) an article for a reader.
     pub async fn set_saved(
         &self,

@@ -346,7 +346,11 @@ pub async fn article_page(
         None => None,
     };
     let question = ask.q.unwrap_or_default();
-    let answer = (!question.trim().is_empty()).then(|| state.app.ask_article(&article, &question));
+    let answer = if question.trim().is_empty() {
+        None
+    } else {
+        Some(state.app.ask_article(&article, &question).await)
+    };
     let coverage = state.app.coverage(&article).await?;
     let now = state.app.clock().now();
     let items = |items: &[tidings_app::CoverageItem]| {

@@ -227,6 +227,8 @@ pub struct AskView {
 
 pub enum AnswerView {
     Quotes(Vec<QuoteView>),
+    /// The model's sentences, each with the quotes it rests on.
+    Generated(Vec<(String, Vec<QuoteView>)>),
     /// Something to tell the reader instead of an answer.
     Note(String),
 }
@@ -243,6 +245,17 @@ impl AskView {
             Ok(Answer::Quotes(quotes)) => {
                 AnswerView::Quotes(quotes.iter().map(QuoteView::new).collect())
             }
+            Ok(Answer::Generated(sentences)) => AnswerView::Generated(
+                sentences
+                    .iter()
+                    .map(|s| {
+                        (
+                            s.text.clone(),
+                            s.quotes.iter().map(QuoteView::new).collect(),
+                        )
+                    })
+                    .collect(),
+            ),
             Ok(Answer::Vague) => AnswerView::Note(ASK_VAGUE.to_owned()),
             Ok(Answer::NotInSources) => {
                 AnswerView::Note(format!("{} {about}.", ASK_NOT_IN_SOURCES))

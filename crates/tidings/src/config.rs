@@ -147,6 +147,30 @@ pub struct GlobalArgs {
     /// [default: tidings/VERSION (self-hosted news reader; +CONTACT)]
     #[arg(long, env = "TIDINGS_USER_AGENT", global = true, value_name = "TEXT")]
     pub user_agent: Option<String>,
+
+    /// An OpenAI-compatible API (e.g. http://127.0.0.1:11434/v1) whose model
+    /// rewords the Ask box's answers from the cited sentences.
+    /// [default: none, answers are quoted sentences]
+    #[arg(long, env = "TIDINGS_LLM_URL", global = true, value_name = "URL")]
+    pub llm_url: Option<String>,
+
+    /// The model to ask. [default: none; required with --llm-url]
+    #[arg(long, env = "TIDINGS_LLM_MODEL", global = true, value_name = "NAME")]
+    pub llm_model: Option<String>,
+
+    /// A file holding the API key (or set TIDINGS_LLM_KEY); never logged.
+    #[arg(long, env = "TIDINGS_LLM_KEY_FILE", global = true, value_name = "FILE")]
+    pub llm_key_file: Option<PathBuf>,
+
+    /// Model calls per hour, at most; beyond it answers are offline.
+    /// [default: 600]
+    #[arg(
+        long,
+        env = "TIDINGS_LLM_CALLS_PER_HOUR",
+        global = true,
+        value_name = "N"
+    )]
+    pub llm_calls_per_hour: Option<usize>,
 }
 
 /// The TOML file: the same options, all optional.
@@ -169,6 +193,10 @@ struct FileConfig {
     fetch_timeout: Option<String>,
     max_body_bytes: Option<usize>,
     user_agent: Option<String>,
+    llm_url: Option<String>,
+    llm_model: Option<String>,
+    llm_key_file: Option<PathBuf>,
+    llm_calls_per_hour: Option<usize>,
     /// `[[site_rules]]` tables: domain, keep and drop selectors.
     #[serde(default)]
     site_rules: Vec<tidings_extract::SiteRule>,
@@ -195,6 +223,8 @@ pub struct Settings {
     pub user_agent: Option<String>,
     /// Per-site extraction rules (config file only), compiled.
     pub site_rules: std::sync::Arc<tidings_extract::SiteRules>,
+    /// The optional language model.
+    pub llm: Option<tidings_ai::llm::LlmConfig>,
 }
 
 impl Settings {
@@ -285,6 +315,12 @@ impl Settings {
                 .max_body_bytes
                 .or(file.max_body_bytes)
                 .unwrap_or(10 * 1024 * 1024),
+            llm: llm_config(
+                args.llm_url.clone().or(file.llm_url),
+                args.llm_model.clone().or(file.llm_model),
+                args.llm_key_file.clone().or(file.llm_key_file),
+                args.llm_calls_per_hour.or(file.llm_calls_per_hour),
+            )?,
             user_agent: args.user_agent.clone().or(file.user_agent),
             site_rules: std::sync::Arc::new(
                 tidings_extract::SiteRules::new(&file.site_rules)
@@ -355,6 +391,40 @@ fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read config file {}", path.display()))?;
     toml::from_str(&text).with_context(|| format!("invalid config file {}", path.display()))
+}
+
+/// The model's settings, with its key from a file or `TIDINGS_LLM_KEY`.
+fn llm_config(
+    url: Option<String>,
+    model: Option<String>,
+    key_file: Option<PathBuf>,
+    calls_per_hour: Option<usize>,
+) -> anyhow::Result<Option<tidings_ai::llm::LlmConfig>> {
+    let Some(url) = url else {
+        anyhow::ensure!(model.is_none(), "--llm-model needs --llm-url");
+        return Ok(None);
+    };
+    anyhow::ensure!(
+        url.starts_with("http://") || url.starts_with("https://"),
+        "--llm-url must be an http(s) URL"
+    );
+    let model = model.context("--llm-url needs --llm-model")?;
+    let mut config = tidings_ai::llm::LlmConfig::new(url, model);
+    config.api_key = match key_file {
+        Some(path) => Some(
+            std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read the LLM key file {}", path.display()))?
+                .trim()
+                .to_owned(),
+        ),
+        None => std::env::var("TIDINGS_LLM_KEY")
+            .ok()
+            .filter(|k| !k.is_empty()),
+    };
+    if let Some(n) = calls_per_hour {
+        config.calls_per_hour = n;
+    }
+    Ok(Some(config))
 }
 
 #[cfg(test)]

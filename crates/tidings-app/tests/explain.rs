@@ -1,0 +1,149 @@
+//! "Ask about this" with and without a language model: the offline answer
+//! quotes the article; a configured model (here a local fake speaking the
+//! chat-completions protocol) rewords it with citations, is cached, and any
+//! failure (timeout, garbage, refusal, an answer its citations do not
+//! support) falls back to the offline answer.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::post;
+use chrono::{TimeDelta, Utc};
+use tidings_ai::llm::LlmConfig;
+use tidings_app::{Answer, App, AppConfig};
+use tidings_core::{Article, ArticleId, FeedEntry, IdGenerator, ManualClock};
+use tidings_store::testing::TestDatabase;
+
+tidings_store::on_both_databases!(a_model_rewords_answers_and_failures_fall_back);
+
+const TEXT: &str = "The council voted on Tuesday to rebuild the harbour wall at a cost of four million pounds. \
+    Work starts in March and should take two years, the mayor said. \
+    Fishermen welcomed the decision after a winter of storms.";
+
+#[derive(Clone, Default)]
+struct Fake {
+    calls: Arc<AtomicUsize>,
+}
+
+async fn chat(State(fake): State<Fake>, body: String) -> axum::response::Response {
+    fake.calls.fetch_add(1, Ordering::SeqCst);
+    let request: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let content = match request["model"].as_str().unwrap() {
+        "good" => "The wall will cost four million pounds [1].",
+        "refuse" => "NOT IN SOURCES",
+        "invent" => "The prime minister paid for the wall with lottery money [1].",
+        "slow" => {
+            tokio::time::sleep(Duration::from_secs(3)).await;
+            "too late [1]"
+        }
+        _ => return ([(header::CONTENT_TYPE, "application/json")], "{\"oops\":").into_response(),
+    };
+    let reply = serde_json::json!({"choices": [{"index": 0, "message": {"role": "assistant", "content": content}}]});
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        reply.to_string(),
+    )
+        .into_response()
+}
+
+async fn fake_server() -> (String, Fake) {
+    let fake = Fake::default();
+    let app = Router::new()
+        .route("/v1/chat/completions", post(chat))
+        .with_state(fake.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (format!("http://{addr}/v1"), fake)
+}
+
+async fn article(db: &TestDatabase, app: &App) -> Article {
+    let now = Utc::now();
+    let feed = app.follow_url("https://paper.example/rss").await.unwrap();
+    let ids = IdGenerator::new();
+    let entry = FeedEntry {
+        guid: "1".into(),
+        url: Some("https://paper.example/1".into()),
+        url_key: Some("paper.example/1".into()),
+        content_hash: "1".into(),
+        title: Some("Harbour wall to be rebuilt".into()),
+        content: Some(format!("<p>{}</p>", TEXT.repeat(4))),
+        published_at: Some(now - TimeDelta::hours(1)),
+        ..FeedEntry::default()
+    };
+    db.store()
+        .insert_entries(&feed, &[entry], now, || ArticleId(ids.next(now)))
+        .await
+        .unwrap();
+    let id = app.latest_articles(1).await.unwrap()[0].id;
+    app.article(id).await.unwrap()
+}
+
+fn app_with(db: &TestDatabase, llm: Option<LlmConfig>) -> App {
+    let mut config = AppConfig::new(db.url());
+    config.llm = llm;
+    App::with_store(
+        db.store().clone(),
+        config,
+        Arc::new(ManualClock::new(Utc::now())),
+    )
+    .unwrap()
+}
+
+const QUESTION: &str = "How much will the harbour wall cost?";
+
+async fn a_model_rewords_answers_and_failures_fall_back(db: &TestDatabase) {
+    let offline = app_with(db, None);
+    let article = article(db, &offline).await;
+    let Answer::Quotes(quotes) = offline.ask_article(&article, QUESTION).await.unwrap() else {
+        panic!("the offline answer quotes the article");
+    };
+    assert!(quotes[0].text.contains("four million pounds"), "{quotes:?}");
+
+    let (base, fake) = fake_server().await;
+    let model = |name: &str| {
+        let mut config = LlmConfig::new(base.as_str(), name);
+        config.stream = false;
+        config.timeout = Duration::from_millis(500);
+        config.retries = 0;
+        Some(config)
+    };
+    let good = app_with(db, model("good"));
+    match good.ask_article(&article, QUESTION).await.unwrap() {
+        Answer::Generated(sentences) => {
+            assert_eq!(sentences[0].text, "The wall will cost four million pounds.");
+            assert!(sentences[0].quotes[0].text.contains("four million pounds"));
+            assert_eq!(sentences[0].quotes[0].article, article.id);
+        }
+        other => panic!("expected the model's answer, got {other:?}"),
+    }
+    // Asked again: from the cache, not the model.
+    let calls = fake.calls.load(Ordering::SeqCst);
+    assert!(matches!(
+        good.ask_article(&article, QUESTION).await.unwrap(),
+        Answer::Generated(_)
+    ));
+    assert_eq!(fake.calls.load(Ordering::SeqCst), calls);
+
+    for name in ["refuse", "invent", "slow", "garbage"] {
+        let app = app_with(db, model(name));
+        match app.ask_article(&article, QUESTION).await.unwrap() {
+            Answer::Quotes(quotes) => {
+                assert!(quotes[0].text.contains("four million pounds"), "{name}")
+            }
+            other => panic!("{name}: expected the offline answer, got {other:?}"),
+        }
+    }
+    // What the article does not say stays unanswered, model or not.
+    assert!(matches!(
+        good.ask_article(&article, "Who won the football on Saturday?")
+            .await
+            .unwrap(),
+        Answer::NotInSources
+    ));
+}

@@ -1,0 +1,7 @@
+-- Answers from the optional language model, cached by what was asked
+-- (model, question, passages), so a question is paid for once.
+CREATE TABLE model_cache (
+    cache_key   TEXT PRIMARY KEY,
+    reply       TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+);
