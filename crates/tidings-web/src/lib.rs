@@ -25,6 +25,8 @@ pub struct AppState {
     pub app: App,
     /// The first front page as last rendered.
     front_page: std::sync::Arc<std::sync::Mutex<Option<RenderedPage>>>,
+    /// Article bodies as last sanitized.
+    bodies: std::sync::Arc<views::BodyCache>,
 }
 
 /// A page's HTML and when it was rendered (by the app's clock).
@@ -35,6 +37,7 @@ pub fn router(app: App) -> Router {
     let state = AppState {
         app,
         front_page: Default::default(),
+        bodies: Default::default(),
     };
     Router::new()
         .route("/", get(pages::front_page))

@@ -359,7 +359,7 @@ pub async fn article_page(
     Ok(personal(
         &visitor,
         ArticlePage {
-            article: ArticleView::new(&article, now),
+            article: ArticleView::new(&article, now, &state.bodies),
             story: coverage.story.as_ref().map(|s| StoryView::new(s, now)),
             also_at: outlets(coverage.also_at.iter().map(|(_, name)| name.as_str())),
             more_on_story: items(&coverage.more_on_story),

@@ -1,6 +1,8 @@
 //! What templates show, computed from domain types: plain strings, so the
 //! templates stay free of logic.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use tidings_app::CoverageItem;
 use tidings_core::{Article, ArticleCard, Story, time_ago};
@@ -121,8 +123,41 @@ pub struct ArticleView {
     pub highlights: Vec<String>,
 }
 
+/// Sanitized bodies and descriptions of recently shown articles: parsing
+/// and sanitizing a body is most of an article page's cost, and the same
+/// articles are asked for again and again.
+#[derive(Default)]
+pub struct BodyCache {
+    entries: std::sync::Mutex<std::collections::HashMap<(i64, u64), Arc<(String, String)>>>,
+}
+
+/// Bodies kept at most; past it the cache starts over (cheap, and hot
+/// articles return at once).
+const BODY_CACHE_ENTRIES: usize = 1_024;
+
+impl BodyCache {
+    /// The sanitized body and the description of `body` (as `article`
+    /// holds it now: a new body is a new entry).
+    fn get(&self, article: &Article, body: &str) -> Arc<(String, String)> {
+        let key = (article.id.0, xxhash_rust::xxh3::xxh3_64(body.as_bytes()));
+        if let Some(hit) = self.entries.lock().expect("not poisoned").get(&key) {
+            return hit.clone();
+        }
+        let base = article.url.as_deref().and_then(|u| url::Url::parse(u).ok());
+        let body_html = tidings_extract::sanitize_html(body, base.as_ref());
+        let description = preview(&tidings_extract::html_to_text(&body_html), 200);
+        let value = Arc::new((body_html, description));
+        let mut entries = self.entries.lock().expect("not poisoned");
+        if entries.len() >= BODY_CACHE_ENTRIES {
+            entries.clear();
+        }
+        entries.insert(key, value.clone());
+        value
+    }
+}
+
 impl ArticleView {
-    pub fn new(article: &Article, now: DateTime<Utc>) -> Self {
+    pub fn new(article: &Article, now: DateTime<Utc>, bodies: &BodyCache) -> Self {
         // The full article from its page when it was extracted, else what
         // the feed carried.
         let body = article
@@ -131,9 +166,8 @@ impl ArticleView {
             .or(article.content.as_deref())
             .or(article.summary.as_deref())
             .unwrap_or_default();
-        let base = article.url.as_deref().and_then(|u| url::Url::parse(u).ok());
-        let body_html = tidings_extract::sanitize_html(body, base.as_ref());
-        let description = preview(&tidings_extract::html_to_text(&body_html), 200);
+        let rendered = bodies.get(article, body);
+        let (body_html, description) = (rendered.0.clone(), rendered.1.clone());
         let title = headline(article.title.as_deref());
         let json_ld = serde_json::json!({
             "@context": "https://schema.org",
