@@ -128,8 +128,11 @@ pub struct ArticleView {
 /// articles are asked for again and again.
 #[derive(Default)]
 pub struct BodyCache {
-    entries: std::sync::Mutex<std::collections::HashMap<(i64, u64), Arc<(String, String)>>>,
+    entries: std::sync::Mutex<std::collections::HashMap<(i64, u64), Rendered>>,
 }
+
+/// A sanitized body and its description.
+type Rendered = Arc<(String, String)>;
 
 /// Bodies kept at most; past it the cache starts over (cheap, and hot
 /// articles return at once).
@@ -138,7 +141,7 @@ const BODY_CACHE_ENTRIES: usize = 1_024;
 impl BodyCache {
     /// The sanitized body and the description of `body` (as `article`
     /// holds it now: a new body is a new entry).
-    fn get(&self, article: &Article, body: &str) -> Arc<(String, String)> {
+    fn get(&self, article: &Article, body: &str) -> Rendered {
         let key = (article.id.0, xxhash_rust::xxh3::xxh3_64(body.as_bytes()));
         if let Some(hit) = self.entries.lock().expect("not poisoned").get(&key) {
             return hit.clone();
