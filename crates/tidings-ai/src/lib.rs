@@ -5,6 +5,8 @@
 //!   article, or of the several outlets covering a story.
 //! - [`Answerer`] answers a question with the sources' sentences that bear
 //!   on it, each cited, or says the sources do not say.
+//! - [`Tagger`] names the people, organisations and places an article is
+//!   about, and its keywords.
 //! - [`llm`] rewords retrieved passages through an optional OpenAI-compatible
 //!   model, and refuses any answer its citations do not support.
 //! - [`sentences::Candidate`] is a sentence fit to be shown on its own: no
@@ -14,6 +16,8 @@ mod answer;
 mod highlights;
 pub mod llm;
 pub mod sentences;
+mod tags;
 
 pub use answer::{Answerer, Cited, Passage, Unanswered};
 pub use highlights::{HighlightConfig, Highlighter, StoryHighlight, StorySource};
+pub use tags::{Tag, TagKind, Tagger};

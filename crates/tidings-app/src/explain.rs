@@ -6,6 +6,7 @@ use sha2::{Digest, Sha256};
 use tidings_ai::llm::{GroundedSentence, LlmClient, answer_messages, check_grounding};
 use tidings_ai::{Answerer, Cited, Highlighter, Passage, StorySource, Unanswered};
 use tidings_core::{Article, ArticleId, StoryId};
+use tidings_store::ArticleTag;
 
 use crate::{App, AppError, Result};
 
@@ -75,6 +76,31 @@ impl App {
                 })
             })
             .collect())
+    }
+
+    /// An article's tags (people, organisations, places, keywords).
+    pub async fn article_tags(&self, article: ArticleId) -> Result<Vec<ArticleTag>> {
+        Ok(self.store.article_tags(article).await?)
+    }
+
+    /// The tags most of a story's articles share.
+    pub async fn story_tags(&self, story: StoryId) -> Result<Vec<ArticleTag>> {
+        Ok(self.store.story_tags(story, 10).await?)
+    }
+
+    /// The stories about a person, organisation, place or keyword, latest
+    /// first, with the tag's label.
+    pub async fn tag_stories(
+        &self,
+        kind: &str,
+        key: &str,
+    ) -> Result<(String, Vec<tidings_core::Story>)> {
+        if tidings_ai::TagKind::parse(kind).is_none() {
+            return Err(AppError::NotFound("tag"));
+        }
+        let (label, stories) = self.store.tag_stories(kind, key, 100).await?;
+        let label = label.ok_or(AppError::NotFound("tag"))?;
+        Ok((label, stories))
     }
 
     /// Answers `question` from the article's own text.

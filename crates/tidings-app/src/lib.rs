@@ -34,7 +34,7 @@ pub use ingest::{FeedReport, FetchObserver, FetchSummary, PollResult};
 pub use personal::{Follows, ReaderMarks};
 pub use search::{SEARCH_PAGE, Search, snippet_html};
 pub use stories::StorySummary;
-pub use tidings_store::{ArticleList, LoggedAction};
+pub use tidings_store::{ArticleList, ArticleTag, LoggedAction};
 pub use websub::PushReport;
 pub use worker::run_worker;
 

@@ -8,9 +8,9 @@
 
 use std::collections::BTreeSet;
 
-use tidings_ai::Highlighter;
+use tidings_ai::{Highlighter, Tagger};
 use tidings_core::{ArticleId, StoryId, StoryInput, StoryPlacement};
-use tidings_store::StoryBatch;
+use tidings_store::{ArticleTag, StoryBatch};
 use tidings_stories::{Document, StoryEngine};
 use tokio_util::sync::CancellationToken;
 
@@ -154,6 +154,7 @@ fn decide(engine: &mut StoryEngine, docs: &[Document]) -> StoryBatch {
             .map(|d| (id(d.id), d.body.clone()))
             .collect(),
         highlights: highlights(docs),
+        tags: tags(docs),
         ..StoryBatch::default()
     };
     for p in &outcome.placements {
@@ -193,5 +194,25 @@ fn highlights(docs: &[Document]) -> Vec<(ArticleId, Vec<String>)> {
             )
         })
         .filter(|(_, h)| !h.is_empty())
+        .collect()
+}
+
+/// The tags of each article of a batch.
+fn tags(docs: &[Document]) -> Vec<(ArticleId, Vec<ArticleTag>)> {
+    let tagger = Tagger::default();
+    docs.iter()
+        .map(|d| {
+            let tags = tagger
+                .tags(&d.title, &d.body)
+                .into_iter()
+                .map(|t| ArticleTag {
+                    kind: t.kind.as_str().to_owned(),
+                    key: t.key,
+                    label: t.label,
+                })
+                .collect::<Vec<_>>();
+            (ArticleId(d.id as i64), tags)
+        })
+        .filter(|(_, t)| !t.is_empty())
         .collect()
 }

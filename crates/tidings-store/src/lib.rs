@@ -25,7 +25,7 @@ pub use db::{Dialect, StoreOptions};
 pub use error::StoreError;
 pub use feeds::{FetchFailure, FetchSuccess};
 pub use search::{MATCH_END, MATCH_START, SearchHit, SearchQuery};
-pub use stories::{ArticleHighlights, ArticleText, StoryBatch, StoryMember};
+pub use stories::{ArticleHighlights, ArticleTag, ArticleText, StoryBatch, StoryMember};
 
 use db::Db;
 

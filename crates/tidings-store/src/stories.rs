@@ -143,6 +143,17 @@ pub struct StoryBatch {
     pub search_texts: Vec<(ArticleId, String)>,
     /// The highlights of newly placed articles, best sentences in order.
     pub highlights: Vec<(ArticleId, Vec<String>)>,
+    /// The tags of newly placed articles, most telling first.
+    pub tags: Vec<(ArticleId, Vec<ArticleTag>)>,
+}
+
+/// A tag on an article: what it names (`person`, `organization`, `place`,
+/// `keyword`), the key shared by every article with it, and its label.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleTag {
+    pub kind: String,
+    pub key: String,
+    pub label: String,
 }
 
 const STORY_COLUMNS: &str = "st.id, st.title, st.lead_article_id, st.first_article_id,
@@ -299,6 +310,25 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
+            for (article, tags) in &batch.tags {
+                sqlx::query("DELETE FROM article_tags WHERE article_id = $1")
+                    .bind(article.0)
+                    .execute(&mut *tx)
+                    .await?;
+                for (rank, tag) in tags.iter().enumerate() {
+                    sqlx::query(
+                        "INSERT INTO article_tags (article_id, kind, tag_key, label, rank)
+                         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                    )
+                    .bind(article.0)
+                    .bind(&tag.kind)
+                    .bind(&tag.key)
+                    .bind(&tag.label)
+                    .bind(rank as i64)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
             for (article, highlights) in &batch.highlights {
                 sqlx::query("UPDATE articles SET highlights = $2 WHERE id = $1")
                     .bind(article.0)
@@ -414,6 +444,80 @@ impl Store {
                 .await?
         });
         Ok(rows.into_iter().map(Story::from).collect())
+    }
+
+    /// An article's tags, most telling first.
+    pub async fn article_tags(&self, article: ArticleId) -> Result<Vec<ArticleTag>> {
+        let rows: Vec<(String, String, String)> = on_reader!(&self.db, |pool| {
+            sqlx::query_as(
+                "SELECT kind, tag_key, label FROM article_tags WHERE article_id = $1 ORDER BY rank",
+            )
+            .bind(article.0)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(kind, key, label)| ArticleTag { kind, key, label })
+            .collect())
+    }
+
+    /// The tags most of a story's articles carry, most shared first.
+    pub async fn story_tags(&self, story: StoryId, limit: i64) -> Result<Vec<ArticleTag>> {
+        let rows: Vec<(String, String, String, i64)> = on_reader!(&self.db, |pool| {
+            sqlx::query_as(
+                "SELECT t.kind, t.tag_key, MIN(t.label), COUNT(*) AS n
+                 FROM article_tags t JOIN articles a ON a.id = t.article_id
+                 WHERE a.story_id = $1
+                 GROUP BY t.kind, t.tag_key
+                 ORDER BY n DESC, MIN(t.rank), t.tag_key
+                 LIMIT $2",
+            )
+            .bind(story.0)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(kind, key, label, _)| ArticleTag { kind, key, label })
+            .collect())
+    }
+
+    /// The stories with articles tagged `kind`/`key`, latest first, and the
+    /// tag's label.
+    pub async fn tag_stories(
+        &self,
+        kind: &str,
+        key: &str,
+        limit: i64,
+    ) -> Result<(Option<String>, Vec<Story>)> {
+        let sql = format!(
+            "SELECT {STORY_COLUMNS} FROM stories st
+             LEFT JOIN sources src ON src.id = st.first_source_id
+             WHERE st.id IN (SELECT a.story_id FROM article_tags t JOIN articles a ON a.id = t.article_id
+                             WHERE t.kind = $1 AND t.tag_key = $2 AND a.story_id IS NOT NULL)
+             ORDER BY st.updated_at DESC, st.id DESC
+             LIMIT $3"
+        );
+        let rows = on_reader!(&self.db, |pool| {
+            sqlx::query_as::<_, StoryRow>(&sql)
+                .bind(kind)
+                .bind(key)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+        });
+        let label: Option<String> = on_reader!(&self.db, |pool| {
+            sqlx::query_scalar(
+                "SELECT label FROM article_tags WHERE kind = $1 AND tag_key = $2 LIMIT 1",
+            )
+            .bind(kind)
+            .bind(key)
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok((label, rows.into_iter().map(Story::from).collect()))
     }
 
     /// The articles of a story, newest first.

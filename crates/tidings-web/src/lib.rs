@@ -75,6 +75,7 @@ pub fn router(app: App) -> Router {
         .route("/articles/{id}/read", post(community::mark_read))
         .route("/sources/{id}/follow", post(community::follow_source))
         .route("/topics/{name}/follow", post(community::follow_topic))
+        .route("/tags/{kind}/{key}", get(pages::tag_page))
         .route("/for-you", get(pages::for_you_page))
         .route("/saved", get(pages::saved_page))
         .route("/comments/{id}/delete", post(community::delete_comment))

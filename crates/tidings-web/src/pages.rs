@@ -10,7 +10,7 @@ use crate::views::{
     AnswerView, ArticleView, AskView, CardView, CommentView, CommentsView, CoverageView, QuoteView,
     StoryView, outlets,
 };
-use crate::views::{FollowView, MarksView};
+use crate::views::{FollowView, MarksView, TagView};
 use crate::visitor::Visitor;
 use crate::{AppState, WebError};
 
@@ -36,6 +36,7 @@ struct ArticlePage {
     ask: AskView,
     comments: CommentsView,
     marks: Option<MarksView>,
+    tags: Vec<TagView>,
 }
 
 #[derive(Template)]
@@ -46,6 +47,7 @@ struct StoryPage {
     highlights: Vec<QuoteView>,
     ask: AskView,
     comments: CommentsView,
+    tags: Vec<TagView>,
 }
 
 /// An article or story page's query: a question for its Ask box, and the
@@ -367,6 +369,13 @@ pub async fn article_page(
             ask: AskView::new(format!("/articles/{id}"), "article", &question, answer),
             comments,
             marks,
+            tags: state
+                .app
+                .article_tags(id)
+                .await?
+                .iter()
+                .map(TagView::new)
+                .collect(),
         }
         .render()?,
     ))
@@ -398,6 +407,13 @@ pub async fn story_page(
             highlights: highlights.iter().map(QuoteView::new).collect(),
             ask: AskView::new(format!("/stories/{id}"), "story", &question, answer),
             comments,
+            tags: state
+                .app
+                .story_tags(id)
+                .await?
+                .iter()
+                .map(TagView::new)
+                .collect(),
         }
         .render()?,
     ))
@@ -680,6 +696,37 @@ pub async fn saved_page(
             cards: cards.iter().map(|c| CardView::new(c, now)).collect(),
             follows: None,
             unread: false,
+        }
+        .render()?,
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "tag.html")]
+struct TagPage {
+    label: String,
+    kind: &'static str,
+    stories: Vec<StoryView>,
+}
+
+/// The stories about a person, organisation, place or keyword.
+pub async fn tag_page(
+    State(state): State<AppState>,
+    Path((kind, key)): Path<(String, String)>,
+) -> Result<Html<String>, WebError> {
+    let (label, stories) = state.app.tag_stories(&kind, &key).await?;
+    let now = state.app.clock().now();
+    let kind = match kind.as_str() {
+        "person" => "Person",
+        "organization" => "Organisation",
+        "place" => "Place",
+        _ => "Keyword",
+    };
+    Ok(Html(
+        TagPage {
+            label,
+            kind,
+            stories: stories.iter().map(|s| StoryView::new(s, now)).collect(),
         }
         .render()?,
     ))

@@ -428,3 +428,29 @@ pub struct MarksView {
     pub read: bool,
     pub csrf: String,
 }
+
+/// A tag as a page links it.
+pub struct TagView {
+    pub label: String,
+    pub kind: &'static str,
+    pub href: String,
+}
+
+impl TagView {
+    pub fn new(tag: &tidings_app::ArticleTag) -> Self {
+        let kind = match tag.kind.as_str() {
+            "person" => "Person",
+            "organization" => "Organisation",
+            "place" => "Place",
+            _ => "Keyword",
+        };
+        let key: String = url::form_urlencoded::byte_serialize(tag.key.as_bytes())
+            .collect::<String>()
+            .replace('+', "%20");
+        Self {
+            label: tag.label.clone(),
+            kind,
+            href: format!("/tags/{}/{key}", tag.kind),
+        }
+    }
+}

@@ -366,6 +366,23 @@ async fn stories_show_on_pages(db: &TestDatabase) {
         "{highlights}"
     );
     assert!(!highlights.contains("Subscribe"), "{highlights}");
+    // Tags: the organisation and place it names, linked to their pages,
+    // which list the story.
+    let tag = "/tags/organization/european%20central%20bank";
+    assert!(page.contains(&format!("href=\"{tag}\"")), "{page}");
+    assert!(page.contains("href=\"/tags/place/frankfurt\""), "{page}");
+    let (status, _, tagged) = get(&router, tag).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        tagged.contains("<h1>European Central Bank</h1>"),
+        "{tagged}"
+    );
+    assert!(tagged.contains("href=\"/stories/"), "{tagged}");
+    assert_eq!(
+        get(&router, "/tags/organization/nobody").await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(get(&router, "/tags/weird/x").await.0, StatusCode::NOT_FOUND);
     // Ask: answered with the article's own sentence, cited; what it does
     // not say is not answered.
     assert!(page.contains("Ask about this article"));
