@@ -163,7 +163,7 @@ impl App {
 
     /// A fresh session (a new token every sign-in: a token planted before
     /// sign-in is worth nothing after it).
-    async fn start_session(&self, user: User) -> Result<Session> {
+    pub(crate) async fn start_session(&self, user: User) -> Result<Session> {
         let token = random_hex(32);
         let now = self.clock.now();
         self.store

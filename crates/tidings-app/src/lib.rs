@@ -9,6 +9,7 @@ mod explain;
 mod extraction;
 mod feeds;
 mod ingest;
+mod oidc;
 mod personal;
 mod reading;
 mod search;
@@ -31,6 +32,7 @@ pub use explain::{Answer, GeneratedSentence, MAX_QUESTION, Quote};
 pub use extraction::ExtractSummary;
 pub use feeds::{Followed, ImportReport};
 pub use ingest::{FeedReport, FetchObserver, FetchSummary, PollResult};
+pub use oidc::{OIDC_FLOW_SECS, OidcConfig, OidcStart};
 pub use personal::{Follows, ReaderMarks};
 pub use search::{SEARCH_PAGE, Search, snippet_html};
 pub use stories::StorySummary;
@@ -59,6 +61,8 @@ pub struct AppConfig {
     pub site_rules: Arc<tidings_extract::SiteRules>,
     /// An optional language model that rewords answers (offline without).
     pub llm: Option<tidings_ai::llm::LlmConfig>,
+    /// Optional sign-in with an OpenID Connect provider.
+    pub oidc: Option<OidcConfig>,
 }
 
 impl AppConfig {
@@ -73,6 +77,7 @@ impl AppConfig {
             public_url: None,
             site_rules: Arc::default(),
             llm: None,
+            oidc: None,
         }
     }
 }
@@ -94,6 +99,8 @@ pub struct App {
     csrf_key: Arc<tokio::sync::OnceCell<Vec<u8>>>,
     /// The configured language model, if any.
     llm: Option<tidings_ai::llm::LlmClient>,
+    /// The OpenID provider's endpoints, once read.
+    oidc: Arc<oidc::OidcState>,
 }
 
 impl App {
@@ -130,6 +137,7 @@ impl App {
             stories: Arc::default(),
             csrf_key: Arc::default(),
             llm,
+            oidc: Arc::default(),
         })
     }
 

@@ -254,6 +254,7 @@ impl Store {
                 .await?;
             }
             for sql in [
+                "DELETE FROM user_identities WHERE user_id = $1",
                 "DELETE FROM saved_articles WHERE user_id = $1",
                 "DELETE FROM read_articles WHERE user_id = $1",
                 "DELETE FROM followed_sources WHERE user_id = $1",
@@ -429,6 +430,42 @@ impl Store {
                 .await?
         });
         Ok(stored)
+    }
+
+    /// The account an OpenID identity is linked to.
+    pub async fn identity_user(&self, issuer: &str, subject: &str) -> Result<Option<UserId>> {
+        let id: Option<i64> = on_reader!(&self.db, |pool| {
+            sqlx::query_scalar(
+                "SELECT user_id FROM user_identities WHERE issuer = $1 AND subject = $2",
+            )
+            .bind(issuer)
+            .bind(subject)
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok(id.map(UserId))
+    }
+
+    pub async fn link_identity(
+        &self,
+        issuer: &str,
+        subject: &str,
+        user: UserId,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        on_writer!(&self.db, |pool| {
+            sqlx::query(
+                "INSERT INTO user_identities (issuer, subject, user_id, created_at) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(issuer)
+            .bind(subject)
+            .bind(user.0)
+            .bind(now)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(())
     }
 
     pub async fn cached_reply(&self, key: &str) -> Result<Option<String>> {

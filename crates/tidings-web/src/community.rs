@@ -51,6 +51,8 @@ fn local_path(next: &str) -> &str {
 #[template(path = "signin.html")]
 struct SignInPage<'a> {
     signing_up: bool,
+    /// The OpenID provider's name, when one is configured.
+    provider: Option<&'a str>,
     csrf: String,
     name: &'a str,
     next: &'a str,
@@ -86,6 +88,7 @@ async fn credentials_page(
 ) -> Result<Response, WebError> {
     let html = SignInPage {
         signing_up,
+        provider: state.app.oidc_provider(),
         csrf: visitor.csrf(state).await?,
         name,
         next: local_path(next),
@@ -646,4 +649,84 @@ pub async fn follow_topic(
         .collect::<String>()
         .replace('+', "%20");
     Ok(see_other(&format!("/topics/{path}"), vec![]))
+}
+
+const OIDC_COOKIE: &str = "tidings_oidc";
+
+/// Starts a sign-in with the OpenID provider.
+pub async fn oidc_start(
+    State(state): State<AppState>,
+    axum::extract::Query(q): axum::extract::Query<NextParam>,
+) -> Result<Response, WebError> {
+    let start = state.app.oidc_start(local_path(&q.next)).await?;
+    let cookie = HeaderValue::from_str(&format!(
+        "{OIDC_COOKIE}={}; Path=/signin/oidc; HttpOnly; Secure; SameSite=Lax; Max-Age={}",
+        start.cookie,
+        tidings_app::OIDC_FLOW_SECS
+    ))
+    .map_err(|_| WebError::App(AppError::Invalid("bad sign-in state".into())))?;
+    Ok(see_other(&start.authorize_url, vec![cookie]))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CallbackParams {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    state: String,
+    #[serde(default)]
+    error: Option<String>,
+}
+
+/// The provider sends the browser back here.
+pub async fn oidc_callback(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    headers: axum::http::HeaderMap,
+    axum::extract::Query(params): axum::extract::Query<CallbackParams>,
+) -> Result<Response, WebError> {
+    if let Some(error) = params.error {
+        let message = format!(
+            "The sign-in provider said: {}",
+            error.chars().take(100).collect::<String>()
+        );
+        return credentials_page(
+            &state,
+            &visitor,
+            false,
+            StatusCode::UNAUTHORIZED,
+            "",
+            "/",
+            Some(message),
+        )
+        .await;
+    }
+    let cookie = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == OIDC_COOKIE)
+        .map(|(_, v)| v.to_owned())
+        .unwrap_or_default();
+    let (session, next) = state
+        .app
+        .oidc_finish(&cookie, &params.state, &params.code)
+        .await?;
+    if let Some(old) = &visitor.session {
+        state.app.sign_out(old).await?;
+    }
+    let clear = HeaderValue::from_str(&format!(
+        "{OIDC_COOKIE}=; Path=/signin/oidc; HttpOnly; Secure; SameSite=Lax; Max-Age=0"
+    ))
+    .expect("a valid header value");
+    Ok(see_other(
+        local_path(&next),
+        vec![
+            session_cookie(&session.token),
+            clear,
+            expired_cookie(FORM_COOKIE),
+        ],
+    ))
 }

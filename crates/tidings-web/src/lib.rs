@@ -55,6 +55,8 @@ pub fn router(app: App) -> Router {
             "/signup",
             get(community::sign_up_page).post(community::sign_up),
         )
+        .route("/signin/oidc", get(community::oidc_start))
+        .route("/signin/oidc/callback", get(community::oidc_callback))
         .route("/signout", post(community::sign_out))
         .route("/account", get(community::account_page))
         .route("/account/password", post(community::change_password))

@@ -197,9 +197,24 @@ struct FileConfig {
     llm_model: Option<String>,
     llm_key_file: Option<PathBuf>,
     llm_calls_per_hour: Option<usize>,
+    /// `[oidc]`: sign-in with an OpenID Connect provider.
+    oidc: Option<OidcFile>,
     /// `[[site_rules]]` tables: domain, keep and drop selectors.
     #[serde(default)]
     site_rules: Vec<tidings_extract::SiteRule>,
+}
+
+/// The `[oidc]` table (config file only). The client secret comes from
+/// `client_secret_file` or `TIDINGS_OIDC_CLIENT_SECRET`, never the file
+/// itself.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OidcFile {
+    issuer: String,
+    client_id: String,
+    client_secret_file: Option<PathBuf>,
+    /// Shown as "Sign in with …". [default: the issuer's host]
+    display_name: Option<String>,
 }
 
 /// Resolved, validated settings.
@@ -225,6 +240,8 @@ pub struct Settings {
     pub site_rules: std::sync::Arc<tidings_extract::SiteRules>,
     /// The optional language model.
     pub llm: Option<tidings_ai::llm::LlmConfig>,
+    /// Optional OpenID Connect sign-in.
+    pub oidc: Option<tidings_app::OidcConfig>,
 }
 
 impl Settings {
@@ -293,7 +310,7 @@ impl Settings {
                 .clone()
                 .or(file.allow_private_networks)
                 .unwrap_or_default(),
-            public_url: args.public_url.clone().or(file.public_url),
+            public_url: args.public_url.clone().or(file.public_url.clone()),
             contact: args.contact.clone().or(file.contact),
             worker_tick: duration(
                 args.worker_tick,
@@ -320,6 +337,10 @@ impl Settings {
                 args.llm_model.clone().or(file.llm_model),
                 args.llm_key_file.clone().or(file.llm_key_file),
                 args.llm_calls_per_hour.or(file.llm_calls_per_hour),
+            )?,
+            oidc: oidc_config(
+                file.oidc,
+                args.public_url.clone().or(file.public_url.clone()),
             )?,
             user_agent: args.user_agent.clone().or(file.user_agent),
             site_rules: std::sync::Arc::new(
@@ -391,6 +412,42 @@ fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read config file {}", path.display()))?;
     toml::from_str(&text).with_context(|| format!("invalid config file {}", path.display()))
+}
+
+/// OpenID Connect sign-in, with its secret from a file or the environment;
+/// the provider sends readers back to `public_url`.
+fn oidc_config(
+    file: Option<OidcFile>,
+    public_url: Option<url::Url>,
+) -> anyhow::Result<Option<tidings_app::OidcConfig>> {
+    let Some(file) = file else { return Ok(None) };
+    let public_url =
+        public_url.context("[oidc] needs public_url (where the provider sends readers back)")?;
+    let client_secret = match &file.client_secret_file {
+        Some(path) => std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the OIDC client secret file {}", path.display()))?
+            .trim()
+            .to_owned(),
+        None => std::env::var("TIDINGS_OIDC_CLIENT_SECRET")
+            .context("[oidc] needs client_secret_file or TIDINGS_OIDC_CLIENT_SECRET")?,
+    };
+    let redirect_uri = public_url
+        .join("signin/oidc/callback")
+        .context("public_url")?
+        .to_string();
+    let display_name = file.display_name.unwrap_or_else(|| {
+        url::Url::parse(&file.issuer)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_else(|| file.issuer.clone())
+    });
+    Ok(Some(tidings_app::OidcConfig {
+        issuer: file.issuer,
+        client_id: file.client_id,
+        client_secret,
+        redirect_uri,
+        display_name,
+    }))
 }
 
 /// The model's settings, with its key from a file or `TIDINGS_LLM_KEY`.
@@ -472,6 +529,49 @@ mod tests {
         assert_eq!(flags.listen.to_string(), "127.0.0.1:1234");
         assert_eq!(flags.database_url, "postgres://db/tidings");
         assert_eq!(flags.poll_interval, Duration::from_secs(7200));
+    }
+
+    #[test]
+    fn optional_model_and_openid_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        let secret = dir.path().join("secret");
+        std::fs::write(&secret, "s3cret\n").unwrap();
+        let path = dir.path().join("tidings.toml");
+        std::fs::write(
+            &path,
+            format!(
+                "public_url = \"https://news.example/\"\nllm_url = \"http://127.0.0.1:11434/v1\"\n\
+                 llm_model = \"llama3\"\n[oidc]\nissuer = \"https://id.example\"\n\
+                 client_id = \"tidings\"\nclient_secret_file = {:?}\n",
+                secret.display().to_string()
+            ),
+        )
+        .unwrap();
+        let args = GlobalArgs {
+            config: Some(path.clone()),
+            ..GlobalArgs::default()
+        };
+        let settings = Settings::resolve(&args).unwrap();
+        let oidc = settings.oidc.unwrap();
+        assert_eq!(
+            oidc.redirect_uri,
+            "https://news.example/signin/oidc/callback"
+        );
+        assert_eq!(oidc.client_secret, "s3cret");
+        assert_eq!(oidc.display_name, "id.example");
+        assert!(!format!("{oidc:?}").contains("s3cret"));
+        let llm = settings.llm.unwrap();
+        assert_eq!(llm.model, "llama3");
+        // A model without its URL, or OIDC without a public URL, is refused.
+        std::fs::write(&path, "llm_model = \"x\"\n").unwrap();
+        assert!(Settings::resolve(&args).is_err());
+        std::fs::write(
+            &path,
+            "[oidc]\nissuer = \"https://id.example\"\nclient_id = \"t\"\n",
+        )
+        .unwrap();
+        let error = format!("{:#}", Settings::resolve(&args).unwrap_err());
+        assert!(error.contains("public_url"), "{error}");
     }
 
     #[test]
