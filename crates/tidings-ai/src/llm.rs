@@ -341,6 +341,57 @@ pub fn answer_messages(question: &str, passages: &[&str]) -> Vec<Message> {
     ]
 }
 
+/// What the model is told to reword highlights; the sentences follow.
+pub const HIGHLIGHTS_PROMPT: &str = "Rewrite the numbered sentences from a news article as three or \
+four short bullet points, one per line, most important first. End every bullet with the numbers of \
+the sentences it rests on, like [1] or [2][3]. Do not add anything the sentences do not say.";
+
+/// The messages for reworded highlights.
+pub fn highlights_messages(title: &str, highlights: &[&str]) -> Vec<Message> {
+    let mut numbered = String::new();
+    for (i, h) in highlights.iter().enumerate() {
+        numbered.push_str(&format!("[{}] {}\n", i + 1, h));
+    }
+    vec![
+        Message::system(HIGHLIGHTS_PROMPT),
+        Message::user(format!("Headline: {title}\nSentences:\n{numbered}")),
+    ]
+}
+
+/// A model's bullets, one per line (list markers dropped), each checked
+/// like an answer's sentences.
+pub fn check_bullets(reply: &str, sources: &[&str]) -> Result<Vec<GroundedSentence>, Ungrounded> {
+    let lines: Vec<String> = reply
+        .lines()
+        .map(|l| l.trim().trim_start_matches(['-', '*', '•', '–']).trim())
+        .map(|l| {
+            l.trim_start_matches(|c: char| c.is_ascii_digit())
+                .trim_start_matches(['.', ')'])
+                .trim()
+                .to_owned()
+        })
+        .filter(|l| !l.is_empty())
+        .collect();
+    let mut bullets = Vec::new();
+    for line in &lines {
+        let mut checked = check_grounding(line, sources)?;
+        // A bullet is one line, however many sentences it has.
+        let text = checked
+            .iter()
+            .map(|s| s.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut cites: Vec<usize> = checked.iter_mut().flat_map(|s| s.cites.drain(..)).collect();
+        cites.sort_unstable();
+        cites.dedup();
+        bullets.push(GroundedSentence { text, cites });
+    }
+    if bullets.is_empty() {
+        return Err(Ungrounded::Empty);
+    }
+    Ok(bullets)
+}
+
 /// Why a model's answer is not shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ungrounded {

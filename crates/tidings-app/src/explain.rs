@@ -3,7 +3,10 @@
 //! own sentences, each cited. Offline: no model, no network.
 
 use sha2::{Digest, Sha256};
-use tidings_ai::llm::{GroundedSentence, LlmClient, answer_messages, check_grounding};
+use tidings_ai::llm::{
+    GroundedSentence, LlmClient, answer_messages, check_bullets, check_grounding,
+    highlights_messages,
+};
 use tidings_ai::{Answerer, Cited, Highlighter, Passage, StorySource, Unanswered};
 use tidings_core::{Article, ArticleId, StoryId};
 use tidings_store::ArticleTag;
@@ -76,6 +79,39 @@ impl App {
                 })
             })
             .collect())
+    }
+
+    /// Has the configured model reword the highlights of up to `limit`
+    /// articles (newest first); a wording that fails the grounding check is
+    /// recorded as refused and the offline highlights stay. Returns how many
+    /// articles got the model's wording. Does nothing without a model.
+    pub async fn reword_highlights(&self, limit: i64) -> Result<usize> {
+        let Some(llm) = &self.llm else { return Ok(0) };
+        let mut reworded = 0;
+        for (article, title, highlights) in self.store.highlights_to_reword(limit).await? {
+            let sources: Vec<&str> = highlights.iter().map(String::as_str).collect();
+            let bullets = match llm.chat(&highlights_messages(&title, &sources)).await {
+                Ok(reply) => match check_bullets(&reply, &sources) {
+                    Ok(bullets) => bullets,
+                    Err(why) => {
+                        tracing::info!(%article, ?why, "the model's highlights are not grounded; keeping the offline ones");
+                        Vec::new()
+                    }
+                },
+                // Unavailable or over budget: try again on a later pass.
+                Err(error) => {
+                    tracing::warn!(%error, "the model did not reword highlights");
+                    break;
+                }
+            };
+            let stored: Vec<(String, Vec<usize>)> =
+                bullets.into_iter().map(|b| (b.text, b.cites)).collect();
+            if !stored.is_empty() {
+                reworded += 1;
+            }
+            self.store.set_model_highlights(article, &stored).await?;
+        }
+        Ok(reworded)
     }
 
     /// An article's tags (people, organisations, places, keywords).

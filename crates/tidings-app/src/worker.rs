@@ -13,6 +13,9 @@ const WIND_DOWN: Duration = Duration::from_secs(20);
 
 /// Polls due feeds every `tick` until `cancel` fires. A pass that fails
 /// (the database is unreachable) is logged and retried on the next tick.
+/// Articles whose highlights the optional model rewords per worker pass.
+const REWORD_PER_PASS: i64 = 20;
+
 pub async fn run_worker(app: App, tick: Duration, cancel: CancellationToken) {
     tracing::info!(tick_secs = tick.as_secs(), "feed worker started");
     while !cancel.is_cancelled() {
@@ -20,6 +23,8 @@ pub async fn run_worker(app: App, tick: Duration, cancel: CancellationToken) {
             let polled = app.fetch_due_until(false, &(), &cancel).await?;
             let extracted = app.extract_pending(&cancel).await?;
             let placed = app.place_stories(&cancel).await?;
+            // The optional model rewords a few articles' highlights a pass.
+            app.reword_highlights(REWORD_PER_PASS).await?;
             Ok::<_, crate::AppError>((polled, extracted, placed))
         };
         tokio::pin!(pass);

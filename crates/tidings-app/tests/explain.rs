@@ -19,7 +19,10 @@ use tidings_app::{Answer, App, AppConfig};
 use tidings_core::{Article, ArticleId, FeedEntry, IdGenerator, ManualClock};
 use tidings_store::testing::TestDatabase;
 
-tidings_store::on_both_databases!(a_model_rewords_answers_and_failures_fall_back);
+tidings_store::on_both_databases!(
+    a_model_rewords_answers_and_failures_fall_back,
+    a_model_rewords_highlights_only_when_grounded
+);
 
 const TEXT: &str = "The council voted on Tuesday to rebuild the harbour wall at a cost of four million pounds. \
     Work starts in March and should take two years, the mayor said. \
@@ -35,6 +38,10 @@ async fn chat(State(fake): State<Fake>, body: String) -> axum::response::Respons
     let request: serde_json::Value = serde_json::from_str(&body).unwrap();
     let content = match request["model"].as_str().unwrap() {
         "good" => "The wall will cost four million pounds [1].",
+        "bullets" => {
+            "- The council voted to rebuild the harbour wall for four million pounds [1]\n\
+                      - Work starts in March and should take two years [2]"
+        }
         "refuse" => "NOT IN SOURCES",
         "invent" => "The prime minister paid for the wall with lottery money [1].",
         "slow" => {
@@ -146,4 +153,78 @@ async fn a_model_rewords_answers_and_failures_fall_back(db: &TestDatabase) {
             .unwrap(),
         Answer::NotInSources
     ));
+}
+
+async fn a_model_rewords_highlights_only_when_grounded(db: &TestDatabase) {
+    let (base, _) = fake_server().await;
+    let model = |name: &str| {
+        let mut config = LlmConfig::new(base.as_str(), name);
+        config.stream = false;
+        config.retries = 0;
+        Some(config)
+    };
+    let app = app_with(db, model("bullets"));
+    let first = article(db, &app).await;
+    app.place_stories(&tokio_util::sync::CancellationToken::new())
+        .await
+        .unwrap();
+    let placed = app.article(first.id).await.unwrap();
+    assert_eq!(placed.highlights.len(), 3, "{:?}", placed.highlights);
+    assert!(placed.model_highlights.is_empty());
+    assert_eq!(app.reword_highlights(10).await.unwrap(), 1);
+    let reworded = app.article(first.id).await.unwrap();
+    assert_eq!(
+        reworded.model_highlights.len(),
+        2,
+        "{:?}",
+        reworded.model_highlights
+    );
+    assert_eq!(
+        reworded.model_highlights[0],
+        (
+            "The council voted to rebuild the harbour wall for four million pounds".to_owned(),
+            vec![0]
+        )
+    );
+    assert_eq!(reworded.model_highlights[1].1, vec![1]);
+    // Asked once: nothing is left to reword.
+    assert_eq!(app.reword_highlights(10).await.unwrap(), 0);
+
+    // A model that invents: its wording is refused, the offline highlights stay.
+    db.store()
+        .set_model_highlights(first.id, &[])
+        .await
+        .unwrap();
+    let inventive = app_with(db, model("invent"));
+    let feed = inventive
+        .follow_url("https://other.example/rss")
+        .await
+        .unwrap();
+    let now = Utc::now();
+    let ids = IdGenerator::new();
+    let entry = FeedEntry {
+        guid: "2".into(),
+        url: Some("https://other.example/2".into()),
+        url_key: Some("other.example/2".into()),
+        content_hash: "2".into(),
+        title: Some("Harbour wall plan".into()),
+        content: Some(format!("<p>{}</p>", [TEXT; 3].join(" "))),
+        published_at: Some(now),
+        ..FeedEntry::default()
+    };
+    db.store()
+        .insert_entries(&feed, &[entry], now, || ArticleId(ids.next(now)))
+        .await
+        .unwrap();
+    // The first app holds the story engine's lease: it places the article.
+    app.place_stories(&tokio_util::sync::CancellationToken::new())
+        .await
+        .unwrap();
+    assert_eq!(inventive.reword_highlights(10).await.unwrap(), 0);
+    let second = inventive.latest_articles(1).await.unwrap()[0].id;
+    let second = inventive.article(second).await.unwrap();
+    assert!(
+        second.model_highlights.is_empty() && !second.highlights.is_empty(),
+        "{second:?}"
+    );
 }

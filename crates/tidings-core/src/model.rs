@@ -336,6 +336,9 @@ pub struct Article {
     /// Its best sentences (3–4, offline, extractive), once its text is
     /// final; empty before.
     pub highlights: Vec<String>,
+    /// The optional language model's wording of them: each bullet with the
+    /// highlights (0-based) it rests on, checked to hold what it says.
+    pub model_highlights: Vec<(String, Vec<usize>)>,
 }
 
 /// An article as a list shows it.

@@ -31,6 +31,7 @@ struct ArticleRow {
     extracted_by_rules: bool,
     lead_image: Option<String>,
     highlights: Option<String>,
+    model_highlights: Option<String>,
 }
 
 impl From<ArticleRow> for Article {
@@ -56,6 +57,20 @@ impl From<ArticleRow> for Article {
             extracted_by_rules: row.extracted_by_rules,
             lead_image: row.lead_image,
             highlights: crate::stories::split_highlights(row.highlights.as_deref()),
+            model_highlights: row
+                .model_highlights
+                .as_deref()
+                .unwrap_or_default()
+                .lines()
+                .filter_map(|line| {
+                    let (text, cites) = line.split_once('\t')?;
+                    let cites = cites
+                        .split(',')
+                        .filter_map(|c| c.parse::<usize>().ok()?.checked_sub(1))
+                        .collect();
+                    Some((text.to_owned(), cites))
+                })
+                .collect(),
         }
     }
 }
@@ -470,7 +485,7 @@ impl Store {
                 a.url, a.title, a.author, a.summary, a.content, a.language,
                 a.published_at, a.fetched_at, a.sort_at, a.extraction_state,
                 a.extraction_error, a.body_html, a.extracted_by_rules, a.lead_image,
-                a.highlights
+                a.highlights, a.model_highlights
             FROM articles a JOIN sources s ON s.id = a.source_id
             WHERE a.id = $1";
         let row = on_reader!(&self.db, |pool| {

@@ -432,6 +432,60 @@ impl Store {
         Ok(stored)
     }
 
+    /// Articles with offline highlights the model has not been asked to
+    /// reword yet, newest first: (id, title, highlights).
+    pub async fn highlights_to_reword(
+        &self,
+        limit: i64,
+    ) -> Result<Vec<(ArticleId, String, Vec<String>)>> {
+        let rows: Vec<(i64, Option<String>, Option<String>)> = on_reader!(&self.db, |pool| {
+            sqlx::query_as(
+                "SELECT id, title, highlights FROM articles
+                 WHERE highlights IS NOT NULL AND model_highlights IS NULL
+                 ORDER BY id DESC LIMIT $1",
+            )
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(id, title, h)| {
+                (
+                    ArticleId(id),
+                    title.unwrap_or_default(),
+                    crate::stories::split_highlights(h.as_deref()),
+                )
+            })
+            .collect())
+    }
+
+    /// Records the model's highlights (text, offline highlights it rests
+    /// on); an empty list records that its wording was refused.
+    pub async fn set_model_highlights(
+        &self,
+        article: ArticleId,
+        bullets: &[(String, Vec<usize>)],
+    ) -> Result<()> {
+        let stored: Vec<String> = bullets
+            .iter()
+            .map(|(text, cites)| {
+                let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                let cites: Vec<String> = cites.iter().map(|c| (c + 1).to_string()).collect();
+                format!("{text}\t{}", cites.join(","))
+            })
+            .collect();
+        on_writer!(&self.db, |pool| {
+            sqlx::query("UPDATE articles SET model_highlights = $2 WHERE id = $1")
+                .bind(article.0)
+                .bind(stored.join("\n"))
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(())
+    }
+
     /// The account an OpenID identity is linked to.
     pub async fn identity_user(&self, issuer: &str, subject: &str) -> Result<Option<UserId>> {
         let id: Option<i64> = on_reader!(&self.db, |pool| {

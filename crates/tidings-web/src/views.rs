@@ -121,6 +121,8 @@ pub struct ArticleView {
     pub json_ld: String,
     /// Its best sentences (empty until its text is final).
     pub highlights: Vec<String>,
+    /// The model's wording of them, when there is one.
+    pub model_highlights: Vec<String>,
 }
 
 /// Sanitized bodies and descriptions of recently shown articles: parsing
@@ -201,6 +203,11 @@ impl ArticleView {
             lead_image: article.lead_image.clone(),
             json_ld,
             highlights: article.highlights.clone(),
+            model_highlights: article
+                .model_highlights
+                .iter()
+                .map(|(t, _)| t.clone())
+                .collect(),
         }
     }
 }
