@@ -71,10 +71,14 @@ fn by_text(members: Vec<StoryMember>) -> Vec<(ArticleId, CoverageItem)> {
         .collect()
 }
 
+/// Story members an article page looks at.
+const ARTICLE_PAGE_MEMBERS: i64 = 40;
+
 impl App {
     /// The coverage around `article` (empty lists until it is placed).
     pub async fn coverage(&self, article: &tidings_core::Article) -> Result<Coverage> {
-        let Some((story_id, group)) = self.store.article_story(article.id).await? else {
+        // Placed articles carry their story: no query for it.
+        let Some((story_id, group)) = article.placement else {
             return Ok(Coverage::default());
         };
         let story = match self.store.story(story_id).await {
@@ -86,7 +90,12 @@ impl App {
             story,
             ..Coverage::default()
         };
-        let members = self.store.story_members(story_id, 500).await?;
+        // The newest members are enough for a handful of "more on this
+        // story" items and the outlets that ran this text.
+        let members = self
+            .store
+            .story_members(story_id, ARTICLE_PAGE_MEMBERS)
+            .await?;
         for (g, item) in by_text(members) {
             if g == group {
                 coverage.also_at = std::iter::once((item.card.source_id, item.card.source_name))
@@ -97,7 +106,7 @@ impl App {
                 coverage.more_on_story.push(item);
             }
         }
-        let related = self.store.related_articles(article.id, 60).await?;
+        let related = self.store.related_articles(article.id, 24).await?;
         let mut stories_seen = vec![story_id];
         for m in related {
             let Some(story) = m.story else { continue };

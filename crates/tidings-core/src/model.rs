@@ -339,6 +339,9 @@ pub struct Article {
     /// The optional language model's wording of them: each bullet with the
     /// highlights (0-based) it rests on, checked to hold what it says.
     pub model_highlights: Vec<(String, Vec<usize>)>,
+    /// Its story and near-duplicate group (its own id for an original),
+    /// once placed.
+    pub placement: Option<(StoryId, ArticleId)>,
 }
 
 /// An article as a list shows it.

@@ -32,6 +32,8 @@ struct ArticleRow {
     lead_image: Option<String>,
     highlights: Option<String>,
     model_highlights: Option<String>,
+    story_id: Option<i64>,
+    dup_group_id: Option<i64>,
 }
 
 impl From<ArticleRow> for Article {
@@ -56,6 +58,12 @@ impl From<ArticleRow> for Article {
             body_html: row.body_html,
             extracted_by_rules: row.extracted_by_rules,
             lead_image: row.lead_image,
+            placement: row.story_id.map(|s| {
+                (
+                    tidings_core::StoryId(s),
+                    ArticleId(row.dup_group_id.unwrap_or(row.id)),
+                )
+            }),
             highlights: crate::stories::split_highlights(row.highlights.as_deref()),
             model_highlights: row
                 .model_highlights
@@ -485,7 +493,7 @@ impl Store {
                 a.url, a.title, a.author, a.summary, a.content, a.language,
                 a.published_at, a.fetched_at, a.sort_at, a.extraction_state,
                 a.extraction_error, a.body_html, a.extracted_by_rules, a.lead_image,
-                a.highlights, a.model_highlights
+                a.highlights, a.model_highlights, a.story_id, a.dup_group_id
             FROM articles a JOIN sources s ON s.id = a.source_id
             WHERE a.id = $1";
         let row = on_reader!(&self.db, |pool| {
