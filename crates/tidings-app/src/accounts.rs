@@ -232,21 +232,6 @@ impl App {
         Ok(())
     }
 
-    /// An admin gives an account a role.
-    pub async fn set_role(&self, admin: &User, name: &str, role: Role) -> Result<()> {
-        if admin.role != Role::Admin {
-            return Err(AppError::Forbidden("only an admin gives roles".into()));
-        }
-        let (user, _) = self
-            .store
-            .user_by_name(&username_key(name))
-            .await?
-            .ok_or(AppError::NotFound("user"))?;
-        self.store.set_role(user.id, role).await?;
-        self.log_moderation(admin, "role", &format!("user {}", user.name), role.as_str())
-            .await
-    }
-
     /// The operator gives an account a role (the command line).
     pub async fn set_role_by_operator(&self, name: &str, role: Role) -> Result<()> {
         let (user, _) = self

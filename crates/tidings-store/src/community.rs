@@ -555,26 +555,8 @@ impl Store {
         saved: bool,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        on_writer!(&self.db, |pool| {
-            if saved {
-                sqlx::query(
-                    "INSERT INTO saved_articles (user_id, article_id, saved_at) VALUES ($1, $2, $3)
-                     ON CONFLICT (user_id, article_id) DO NOTHING",
-                )
-                .bind(user.0)
-                .bind(article.0)
-                .bind(now)
-                .execute(pool)
-                .await?;
-            } else {
-                sqlx::query("DELETE FROM saved_articles WHERE user_id = $1 AND article_id = $2")
-                    .bind(user.0)
-                    .bind(article.0)
-                    .execute(pool)
-                    .await?;
-            }
-        });
-        Ok(())
+        self.set_article_mark("saved_articles", "saved_at", user, article, saved, now)
+            .await
     }
 
     /// Marks (or unmarks) an article read for a reader.
@@ -585,19 +567,36 @@ impl Store {
         read: bool,
         now: DateTime<Utc>,
     ) -> Result<()> {
+        self.set_article_mark("read_articles", "read_at", user, article, read, now)
+            .await
+    }
+
+    /// Sets or clears a reader's mark on an article; `table` and `at` are
+    /// this module's own names, never input.
+    async fn set_article_mark(
+        &self,
+        table: &'static str,
+        at: &'static str,
+        user: UserId,
+        article: ArticleId,
+        on: bool,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let insert = format!(
+            "INSERT INTO {table} (user_id, article_id, {at}) VALUES ($1, $2, $3)
+             ON CONFLICT (user_id, article_id) DO NOTHING"
+        );
+        let delete = format!("DELETE FROM {table} WHERE user_id = $1 AND article_id = $2");
         on_writer!(&self.db, |pool| {
-            if read {
-                sqlx::query(
-                    "INSERT INTO read_articles (user_id, article_id, read_at) VALUES ($1, $2, $3)
-                     ON CONFLICT (user_id, article_id) DO NOTHING",
-                )
-                .bind(user.0)
-                .bind(article.0)
-                .bind(now)
-                .execute(pool)
-                .await?;
+            if on {
+                sqlx::query(&insert)
+                    .bind(user.0)
+                    .bind(article.0)
+                    .bind(now)
+                    .execute(pool)
+                    .await?;
             } else {
-                sqlx::query("DELETE FROM read_articles WHERE user_id = $1 AND article_id = $2")
+                sqlx::query(&delete)
                     .bind(user.0)
                     .bind(article.0)
                     .execute(pool)

@@ -595,6 +595,16 @@ pub struct ToggleForm {
     on: String,
 }
 
+/// Checks a toggle form: the signed-in reader, and whether to set or clear.
+async fn toggled<'v>(
+    state: &AppState,
+    visitor: &'v Visitor,
+    form: &ToggleForm,
+) -> Result<(&'v tidings_core::User, bool), WebError> {
+    visitor.check_csrf(state, &form.csrf).await?;
+    Ok((visitor.signed_in()?, form.on == "1"))
+}
+
 /// Saves an article for later, or unsaves it.
 pub async fn save_article(
     State(state): State<AppState>,
@@ -603,9 +613,8 @@ pub async fn save_article(
     Form(form): Form<ToggleForm>,
 ) -> Result<Response, WebError> {
     let id: ArticleId = id.parse().map_err(|_| WebError::NotFound)?;
-    visitor.check_csrf(&state, &form.csrf).await?;
-    let user = visitor.signed_in()?;
-    state.app.set_saved(user, id, form.on == "1").await?;
+    let (user, on) = toggled(&state, &visitor, &form).await?;
+    state.app.set_saved(user, id, on).await?;
     Ok(see_other(&format!("/articles/{id}"), vec![]))
 }
 
@@ -617,9 +626,8 @@ pub async fn mark_read(
     Form(form): Form<ToggleForm>,
 ) -> Result<Response, WebError> {
     let id: ArticleId = id.parse().map_err(|_| WebError::NotFound)?;
-    visitor.check_csrf(&state, &form.csrf).await?;
-    let user = visitor.signed_in()?;
-    state.app.set_read(user, id, form.on == "1").await?;
+    let (user, on) = toggled(&state, &visitor, &form).await?;
+    state.app.set_read(user, id, on).await?;
     Ok(see_other(&format!("/articles/{id}"), vec![]))
 }
 
@@ -630,9 +638,8 @@ pub async fn follow_source(
     Form(form): Form<ToggleForm>,
 ) -> Result<Response, WebError> {
     let id: tidings_core::SourceId = id.parse().map_err(|_| WebError::NotFound)?;
-    visitor.check_csrf(&state, &form.csrf).await?;
-    let user = visitor.signed_in()?;
-    state.app.follow_source(user, id, form.on == "1").await?;
+    let (user, on) = toggled(&state, &visitor, &form).await?;
+    state.app.follow_source(user, id, on).await?;
     Ok(see_other(&format!("/sources/{id}"), vec![]))
 }
 
@@ -642,9 +649,8 @@ pub async fn follow_topic(
     Path(name): Path<String>,
     Form(form): Form<ToggleForm>,
 ) -> Result<Response, WebError> {
-    visitor.check_csrf(&state, &form.csrf).await?;
-    let user = visitor.signed_in()?;
-    state.app.follow_topic(user, &name, form.on == "1").await?;
+    let (user, on) = toggled(&state, &visitor, &form).await?;
+    state.app.follow_topic(user, &name, on).await?;
     let path: String = url::form_urlencoded::byte_serialize(name.as_bytes())
         .collect::<String>()
         .replace('+', "%20");
