@@ -232,6 +232,16 @@ impl App {
         Ok(())
     }
 
+    /// Forgets rate-limit events older than every window (a day) and
+    /// expired sessions.
+    pub async fn prune_accounts_state(&self) -> Result<u64> {
+        let now = self.clock.now();
+        Ok(self
+            .store
+            .prune_accounts_state(now - TimeDelta::days(1), now)
+            .await?)
+    }
+
     /// The operator gives an account a role (the command line).
     pub async fn set_role_by_operator(&self, name: &str, role: Role) -> Result<()> {
         let (user, _) = self

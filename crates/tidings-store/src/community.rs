@@ -365,6 +365,29 @@ impl Store {
         Ok(count <= limit)
     }
 
+    /// Forgets rate-limit events older than `before` and sessions that
+    /// expired: housekeeping, so neither table grows without end.
+    pub async fn prune_accounts_state(
+        &self,
+        before: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<u64> {
+        let pruned = on_writer!(&self.db, |pool| {
+            let events = sqlx::query("DELETE FROM rate_events WHERE at < $1")
+                .bind(before)
+                .execute(pool)
+                .await?
+                .rows_affected();
+            let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+                .bind(now)
+                .execute(pool)
+                .await?
+                .rows_affected();
+            events + sessions
+        });
+        Ok(pruned)
+    }
+
     /// Events under `key` since `since`.
     pub async fn rate_count(&self, key: &str, since: DateTime<Utc>) -> Result<i64> {
         Ok(on_reader!(&self.db, |pool| {

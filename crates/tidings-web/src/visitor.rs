@@ -74,7 +74,12 @@ impl FromRequestParts<AppState> for Visitor {
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string());
-        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+        // Behind a reverse proxy the site's own name may come as
+        // X-Forwarded-Host; either names this site.
+        let host = headers
+            .get("x-forwarded-host")
+            .or_else(|| headers.get(header::HOST))
+            .and_then(|h| h.to_str().ok());
         let cross_origin = match (
             headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()),
             host,

@@ -437,6 +437,12 @@ async fn sessions_rotate_and_brute_force_is_slowed(db: &TestDatabase) {
     );
     assert_eq!(phone.get("/account").await.status, StatusCode::SEE_OTHER);
     assert_eq!(attacker.get("/account").await.status, StatusCode::OK);
+
+    // Housekeeping: expired sessions and old rate-limit events are forgotten.
+    site.clock.advance(TimeDelta::days(31));
+    assert!(site.app.prune_accounts_state().await.unwrap() > 0);
+    assert_eq!(attacker.get("/account").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(site.app.prune_accounts_state().await.unwrap(), 0);
 }
 
 async fn authors_moderators_and_bans(db: &TestDatabase) {
