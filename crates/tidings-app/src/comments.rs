@@ -111,35 +111,34 @@ impl App {
             let parent = c.parent.filter(|p| ids.contains(p));
             children.entry(parent).or_default().push(c);
         }
-        // A comment shows if it is readable or has something readable below.
-        fn shows(
-            c: &Comment,
-            children: &HashMap<Option<CommentId>, Vec<&Comment>>,
-            readable: &dyn Fn(&Comment) -> bool,
-        ) -> bool {
-            readable(c)
-                || children
-                    .get(&Some(c.id))
-                    .is_some_and(|kids| kids.iter().any(|k| shows(k, children, readable)))
+        // Bottom-up in one pass (a reply always comes after its parent in
+        // `all`, which is in posting order): whether each comment shows (it
+        // is readable or has something readable below) and how many replies
+        // it has in all. No recursion, however deep a thread goes.
+        let mut shown: HashSet<CommentId> = HashSet::new();
+        let mut replies: HashMap<CommentId, usize> = HashMap::new();
+        for c in all.iter().rev() {
+            let below = replies.get(&c.id).copied().unwrap_or(0);
+            if let Some(parent) = c.parent.filter(|p| ids.contains(p)) {
+                *replies.entry(parent).or_default() += 1 + below;
+                if readable(c) || shown.contains(&c.id) {
+                    shown.insert(parent);
+                }
+            }
+            if readable(c) {
+                shown.insert(c.id);
+            }
         }
-        fn size(c: &Comment, children: &HashMap<Option<CommentId>, Vec<&Comment>>) -> usize {
-            children
-                .get(&Some(c.id))
-                .map_or(0, |kids| kids.iter().map(|k| 1 + size(k, children)).sum())
-        }
+        let shows = |c: &Comment| shown.contains(&c.id);
+        let size = |c: &Comment| replies.get(&c.id).copied().unwrap_or(0);
         let mut top: Vec<&Comment> = children
             .get(&None)
-            .map(|v| {
-                v.iter()
-                    .copied()
-                    .filter(|c| shows(c, &children, &readable))
-                    .collect()
-            })
+            .map(|v| v.iter().copied().filter(|c| shows(c)).collect())
             .unwrap_or_default();
         match sort {
             CommentSort::Oldest => {}
             CommentSort::Newest => top.reverse(),
-            CommentSort::Top => top.sort_by_key(|c| std::cmp::Reverse(size(c, &children))),
+            CommentSort::Top => top.sort_by_key(|c| std::cmp::Reverse(size(c))),
         }
         let count = all.iter().filter(|c| readable(c)).count();
         let pages = top.len().div_ceil(THREAD_PAGE).max(1);
@@ -163,7 +162,7 @@ impl App {
             });
             if let Some(kids) = children.get(&Some(c.id)) {
                 for k in kids.iter().rev() {
-                    if shows(k, &children, &readable) {
+                    if shows(k) {
                         stack.push((k, depth + 1));
                     }
                 }
