@@ -29,8 +29,13 @@ pub struct AppState {
     bodies: std::sync::Arc<views::BodyCache>,
 }
 
-/// A page's HTML and when it was rendered (by the app's clock).
-type RenderedPage = (chrono::DateTime<chrono::Utc>, String);
+/// A page's HTML, its gzip encoding (made once, on first demand) and when
+/// it was rendered (by the app's clock).
+type RenderedPage = (
+    chrono::DateTime<chrono::Utc>,
+    String,
+    std::sync::Arc<std::sync::OnceLock<Vec<u8>>>,
+);
 
 /// The whole site as one router.
 pub fn router(app: App) -> Router {

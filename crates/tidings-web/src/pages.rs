@@ -230,17 +230,42 @@ const TOP_STORY_HOURS: i64 = 24;
 pub async fn front_page(
     State(state): State<AppState>,
     Query(cursor): Query<Cursor>,
-) -> Result<Html<String>, WebError> {
+    headers: axum::http::HeaderMap,
+) -> Result<Response, WebError> {
     let now = state.app.clock().now();
     let before = cursor.article();
     // The busiest page, the same for everyone: rendered at most every few
-    // seconds. ("4 minutes ago" may lag by that much.)
+    // seconds ("4 minutes ago" may lag by that much), and compressed once
+    // per rendering rather than once per request.
+    let cached = state.front_page.lock().expect("not poisoned").clone();
     if before.is_none()
-        && let Some((at, html)) = state.front_page.lock().expect("not poisoned").as_ref()
-        && *at <= now
-        && now - *at < FRONT_PAGE_FRESH
+        && let Some((at, html, gzipped)) = cached
+        && at <= now
+        && now - at < FRONT_PAGE_FRESH
     {
-        return Ok(Html(html.clone()));
+        let wants_gzip = headers
+            .get_all(header::ACCEPT_ENCODING)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .any(|e| {
+                let mut parts = e.split(';').map(str::trim);
+                parts.next() == Some("gzip")
+                    && !parts.any(|p| matches!(p, "q=0" | "q=0.0" | "q=0.00" | "q=0.000"))
+            });
+        if !wants_gzip {
+            return Ok(Html(html).into_response());
+        }
+        let body = gzipped.get_or_init(|| gzip(html.as_bytes())).clone();
+        return Ok((
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (header::CONTENT_ENCODING, "gzip"),
+                (header::VARY, "accept-encoding"),
+            ],
+            body,
+        )
+            .into_response());
     }
     let latest = state
         .app
@@ -267,9 +292,17 @@ pub async fn front_page(
     }
     .render()?;
     if before.is_none() {
-        *state.front_page.lock().expect("not poisoned") = Some((now, html.clone()));
+        *state.front_page.lock().expect("not poisoned") =
+            Some((now, html.clone(), Default::default()));
     }
-    Ok(Html(html))
+    Ok(Html(html).into_response())
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(bytes).expect("writing to memory");
+    encoder.finish().expect("writing to memory")
 }
 
 pub async fn topic_page(

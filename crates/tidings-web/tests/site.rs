@@ -77,6 +77,29 @@ async fn empty_site(db: &TestDatabase) {
         .unwrap();
     assert!(empty.is_empty());
 
+    // The front page is compressed once per rendering: the cached copy
+    // comes gzipped to those who accept it, and decodes to the same page.
+    for _ in 0..2 {
+        let response = router
+            .clone()
+            .oneshot(
+                Request::get("/")
+                    .header(header::ACCEPT_ENCODING, "br;q=0, gzip")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(response.headers()[header::CONTENT_ENCODING], "gzip");
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let mut html = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut html)
+            .unwrap();
+        assert_eq!(html, body);
+    }
+
     // The stylesheet's URL is named by its content and cached for a year.
     let start = body.find("/static/style.").unwrap();
     let end = start + body[start..].find('"').unwrap();
