@@ -19,7 +19,7 @@ const B: f32 = 0.75;
 /// Share of the question's term weight a sentence must match to bear on it.
 const MIN_COVERAGE: f32 = 0.34;
 /// Sentences in an answer, at most.
-const MAX_SENTENCES: usize = 3;
+pub const ANSWER_SENTENCES: usize = 3;
 /// A sentence scoring below this share of the best is not worth adding.
 const RELATIVE_FLOOR: f32 = 0.5;
 
@@ -54,7 +54,7 @@ pub struct Answerer {
 
 impl Default for Answerer {
     fn default() -> Self {
-        Self::with_limit(MAX_SENTENCES)
+        Self::with_limit(ANSWER_SENTENCES)
     }
 }
 

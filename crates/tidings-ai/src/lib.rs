@@ -18,6 +18,6 @@ pub mod llm;
 pub mod sentences;
 mod tags;
 
-pub use answer::{Answerer, Cited, Passage, Unanswered};
+pub use answer::{ANSWER_SENTENCES, Answerer, Cited, Passage, Unanswered};
 pub use highlights::{HighlightConfig, Highlighter, StoryHighlight, StorySource};
 pub use tags::{Tag, TagKind, Tagger};

@@ -454,27 +454,35 @@ impl App {
     /// Refuses a banned account, and anyone while comments are closed or
     /// limited to members.
     async fn may_post(&self, author: &User) -> Result<()> {
+        match self.posting_refusal(author).await? {
+            None => Ok(()),
+            Some(why) => {
+                tracing::warn!(user = %author.name, why, "refused: may not post");
+                Err(AppError::Forbidden(why.into()))
+            }
+        }
+    }
+
+    /// Why `author` may not post now (banned, comments closed, or open only
+    /// to older accounts), or `None` when they may. Pages show the reason
+    /// instead of a form; posting refuses with it.
+    pub async fn posting_refusal(&self, author: &User) -> Result<Option<&'static str>> {
         if author.banned {
-            tracing::warn!(user = %author.name, "refused: banned account tried to post");
-            return Err(AppError::Forbidden(
-                "your account is banned from posting".into(),
-            ));
+            return Ok(Some("Your account is banned from commenting."));
         }
         if author.role.moderates() {
-            return Ok(());
+            return Ok(None);
         }
-        match self.comments_mode().await? {
-            CommentsMode::Open => Ok(()),
-            CommentsMode::Closed => Err(AppError::Forbidden("comments are closed".into())),
+        Ok(match self.comments_mode().await? {
+            CommentsMode::Open => None,
+            CommentsMode::Closed => Some("Comments are closed."),
             CommentsMode::MembersOnly
                 if self.clock.now() - author.created_at < TimeDelta::days(1) =>
             {
-                Err(AppError::Forbidden(
-                    "comments are open to accounts older than a day".into(),
-                ))
+                Some("Comments are open to accounts older than a day.")
             }
-            CommentsMode::MembersOnly => Ok(()),
-        }
+            CommentsMode::MembersOnly => None,
+        })
     }
 
     async fn posting_rate(&self, author: &User, ip: &ClientIp) -> Result<()> {

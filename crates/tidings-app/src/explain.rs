@@ -7,7 +7,9 @@ use tidings_ai::llm::{
     GroundedSentence, LlmClient, answer_messages, check_bullets, check_grounding,
     highlights_messages,
 };
-use tidings_ai::{Answerer, Cited, Highlighter, Passage, StorySource, Unanswered};
+use tidings_ai::{
+    ANSWER_SENTENCES, Answerer, Cited, Highlighter, Passage, StorySource, Unanswered,
+};
 use tidings_core::{Article, ArticleId, StoryId};
 use tidings_store::ArticleTag;
 
@@ -200,8 +202,19 @@ impl App {
                 title,
             }
         };
+        // One retrieval serves both: the model rewords the best few, the
+        // offline answer quotes the first of them.
+        let limit = if self.llm.is_some() {
+            MODEL_PASSAGES
+        } else {
+            ANSWER_SENTENCES
+        };
+        let retrieved = match Answerer::with_limit(limit).answer(question, passages) {
+            Ok(retrieved) => retrieved,
+            Err(Unanswered::VagueQuestion) => return Answer::Vague,
+            Err(Unanswered::NotInSources) => return Answer::NotInSources,
+        };
         if let Some(llm) = &self.llm
-            && let Ok(retrieved) = Answerer::with_limit(MODEL_PASSAGES).answer(question, passages)
             && let Some(sentences) = self.reworded(llm, question, &retrieved).await
         {
             return Answer::Generated(
@@ -214,11 +227,7 @@ impl App {
                     .collect(),
             );
         }
-        match Answerer::default().answer(question, passages) {
-            Ok(cited) => Answer::Quotes(cited.iter().map(quote).collect()),
-            Err(Unanswered::VagueQuestion) => Answer::Vague,
-            Err(Unanswered::NotInSources) => Answer::NotInSources,
-        }
+        Answer::Quotes(retrieved.iter().take(ANSWER_SENTENCES).map(quote).collect())
     }
 
     /// The model's grounded wording of the retrieved sentences, cached; `None`

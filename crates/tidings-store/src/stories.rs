@@ -545,42 +545,54 @@ impl Store {
         story: StoryId,
         limit: i64,
     ) -> Result<Vec<ArticleHighlights>> {
-        const SQL: &str = "SELECT a.id, a.title, s.name AS source_name, a.highlights
-             FROM articles a JOIN sources s ON s.id = a.source_id
-             WHERE a.story_id = $1 AND a.highlights IS NOT NULL
-               AND (a.dup_group_id IS NULL OR a.dup_group_id = a.id)
-             ORDER BY a.sort_at DESC, a.id DESC
-             LIMIT $2";
-        let rows: Vec<(i64, Option<String>, String, Option<String>)> =
-            on_reader!(&self.db, |pool| {
-                sqlx::query_as(SQL)
-                    .bind(story.0)
-                    .bind(limit)
-                    .fetch_all(pool)
-                    .await?
-            });
+        let rows = self.story_originals(story, "a.highlights", limit).await?;
         Ok(rows
             .into_iter()
-            .map(|(id, title, source_name, highlights)| ArticleHighlights {
-                article: ArticleId(id),
-                title: title.unwrap_or_default(),
-                source_name,
-                highlights: split_highlights(highlights.as_deref()),
-            })
+            .map(
+                |(article, title, source_name, highlights)| ArticleHighlights {
+                    article,
+                    title,
+                    source_name,
+                    highlights: split_highlights(Some(&highlights)),
+                },
+            )
             .collect())
     }
 
     /// The plain text of a story's articles, one per syndicated text, newest
     /// first.
     pub async fn story_texts(&self, story: StoryId, limit: i64) -> Result<Vec<ArticleText>> {
-        const SQL: &str = "SELECT a.id, a.title, s.name AS source_name, a.search_text
+        let rows = self.story_originals(story, "a.search_text", limit).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(article, title, source_name, text)| ArticleText {
+                article,
+                title,
+                source_name,
+                text,
+            })
+            .collect())
+    }
+
+    /// (id, title, source name, `column`) of a story's originals (one per
+    /// syndicated text) that have `column`, newest first. `column` is one of
+    /// this module's names, never input.
+    async fn story_originals(
+        &self,
+        story: StoryId,
+        column: &'static str,
+        limit: i64,
+    ) -> Result<Vec<(ArticleId, String, String, String)>> {
+        let sql = format!(
+            "SELECT a.id, a.title, s.name AS source_name, {column}
              FROM articles a JOIN sources s ON s.id = a.source_id
-             WHERE a.story_id = $1 AND a.search_text IS NOT NULL
+             WHERE a.story_id = $1 AND {column} IS NOT NULL
                AND (a.dup_group_id IS NULL OR a.dup_group_id = a.id)
              ORDER BY a.sort_at DESC, a.id DESC
-             LIMIT $2";
+             LIMIT $2"
+        );
         let rows: Vec<(i64, Option<String>, String, String)> = on_reader!(&self.db, |pool| {
-            sqlx::query_as(SQL)
+            sqlx::query_as(&sql)
                 .bind(story.0)
                 .bind(limit)
                 .fetch_all(pool)
@@ -588,11 +600,8 @@ impl Store {
         });
         Ok(rows
             .into_iter()
-            .map(|(id, title, source_name, text)| ArticleText {
-                article: ArticleId(id),
-                title: title.unwrap_or_default(),
-                source_name,
-                text,
+            .map(|(id, title, source, value)| {
+                (ArticleId(id), title.unwrap_or_default(), source, value)
             })
             .collect())
     }

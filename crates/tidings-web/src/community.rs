@@ -651,10 +651,10 @@ pub async fn follow_topic(
 ) -> Result<Response, WebError> {
     let (user, on) = toggled(&state, &visitor, &form).await?;
     state.app.follow_topic(user, &name, on).await?;
-    let path: String = url::form_urlencoded::byte_serialize(name.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20");
-    Ok(see_other(&format!("/topics/{path}"), vec![]))
+    Ok(see_other(
+        &format!("/topics/{}", crate::views::percent_encode_path(&name)),
+        vec![],
+    ))
 }
 
 const OIDC_COOKIE: &str = "tidings_oidc";
@@ -707,18 +707,10 @@ pub async fn oidc_callback(
         )
         .await;
     }
-    let cookie = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == OIDC_COOKIE)
-        .map(|(_, v)| v.to_owned())
-        .unwrap_or_default();
+    let cookie = crate::visitor::cookie_value(&headers, OIDC_COOKIE).unwrap_or_default();
     let (session, next) = state
         .app
-        .oidc_finish(&cookie, &params.state, &params.code)
+        .oidc_finish(cookie, &params.state, &params.code)
         .await?;
     if let Some(old) = &visitor.session {
         state.app.sign_out(old).await?;

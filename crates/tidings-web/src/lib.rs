@@ -31,10 +31,11 @@ pub struct AppState {
 
 /// A page's HTML, its gzip encoding (made once, on first demand) and when
 /// it was rendered (by the app's clock).
+/// Bytes, so serving a copy costs a reference count, not a copy.
 type RenderedPage = (
     chrono::DateTime<chrono::Utc>,
-    String,
-    std::sync::Arc<std::sync::OnceLock<Vec<u8>>>,
+    axum::body::Bytes,
+    std::sync::Arc<std::sync::OnceLock<axum::body::Bytes>>,
 );
 
 /// The whole site as one router.

@@ -4,13 +4,13 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
-use tidings_core::{ArticleId, CommentSort, CommentTarget, CommentsMode, SourceId, StoryId};
+use tidings_core::{ArticleId, CommentSort, CommentTarget, SourceId, StoryId};
 
 use crate::views::{
     AnswerView, ArticleView, AskView, CardView, CommentView, CommentsView, CoverageView, QuoteView,
     StoryView, outlets,
 };
-use crate::views::{FollowView, MarksView, TagView};
+use crate::views::{FollowView, MarksView, TagView, percent_encode_path, tag_kind_label};
 use crate::visitor::Visitor;
 use crate::{AppState, WebError};
 
@@ -89,22 +89,7 @@ async fn comments_view(
     let now = state.app.clock().now();
     let (csrf, closed) = match &visitor.user {
         Some(user) => {
-            let closed = if user.banned {
-                Some("Your account is banned from commenting.".to_owned())
-            } else if user.role.moderates() {
-                None
-            } else {
-                match state.app.comments_mode().await? {
-                    CommentsMode::Open => None,
-                    CommentsMode::Closed => Some("Comments are closed.".to_owned()),
-                    CommentsMode::MembersOnly
-                        if now - user.created_at < chrono::TimeDelta::days(1) =>
-                    {
-                        Some("Comments are open to accounts older than a day.".to_owned())
-                    }
-                    CommentsMode::MembersOnly => None,
-                }
-            };
+            let closed = state.app.posting_refusal(user).await?.map(str::to_owned);
             (visitor.csrf(state).await?, closed)
         }
         None => (String::new(), None),
@@ -210,12 +195,6 @@ fn next_page(path: &str, cards: &[tidings_core::ArticleCard], page_size: usize) 
         .flatten()
 }
 
-fn percent_encode_path(segment: &str) -> String {
-    url::form_urlencoded::byte_serialize(segment.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20")
-}
-
 /// How long a rendered front page is served again.
 const FRONT_PAGE_FRESH: chrono::TimeDelta = chrono::TimeDelta::seconds(5);
 
@@ -256,7 +235,7 @@ pub async fn front_page(
         if !wants_gzip {
             return Ok(Html(html).into_response());
         }
-        let body = gzipped.get_or_init(|| gzip(html.as_bytes())).clone();
+        let body = gzipped.get_or_init(|| gzip(&html).into()).clone();
         return Ok((
             [
                 (header::CONTENT_TYPE, "text/html; charset=utf-8"),
@@ -293,7 +272,7 @@ pub async fn front_page(
     .render()?;
     if before.is_none() {
         *state.front_page.lock().expect("not poisoned") =
-            Some((now, html.clone(), Default::default()));
+            Some((now, html.clone().into(), Default::default()));
     }
     Ok(Html(html).into_response())
 }
@@ -749,16 +728,10 @@ pub async fn tag_page(
 ) -> Result<Html<String>, WebError> {
     let (label, stories) = state.app.tag_stories(&kind, &key).await?;
     let now = state.app.clock().now();
-    let kind = match kind.as_str() {
-        "person" => "Person",
-        "organization" => "Organisation",
-        "place" => "Place",
-        _ => "Keyword",
-    };
     Ok(Html(
         TagPage {
             label,
-            kind,
+            kind: tag_kind_label(&kind),
             stories: stories.iter().map(|s| StoryView::new(s, now)).collect(),
         }
         .render()?,

@@ -445,19 +445,27 @@ pub struct TagView {
 
 impl TagView {
     pub fn new(tag: &tidings_app::ArticleTag) -> Self {
-        let kind = match tag.kind.as_str() {
-            "person" => "Person",
-            "organization" => "Organisation",
-            "place" => "Place",
-            _ => "Keyword",
-        };
-        let key: String = url::form_urlencoded::byte_serialize(tag.key.as_bytes())
-            .collect::<String>()
-            .replace('+', "%20");
         Self {
             label: tag.label.clone(),
-            kind,
-            href: format!("/tags/{}/{key}", tag.kind),
+            kind: tag_kind_label(&tag.kind),
+            href: format!("/tags/{}/{}", tag.kind, percent_encode_path(&tag.key)),
         }
     }
+}
+
+/// What a page calls a tag's kind.
+pub fn tag_kind_label(kind: &str) -> &'static str {
+    match kind {
+        "person" => "Person",
+        "organization" => "Organisation",
+        "place" => "Place",
+        _ => "Keyword",
+    }
+}
+
+/// One path segment, percent-encoded (spaces as `%20`).
+pub fn percent_encode_path(segment: &str) -> String {
+    url::form_urlencoded::byte_serialize(segment.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
 }
