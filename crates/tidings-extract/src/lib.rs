@@ -9,6 +9,7 @@
 //! siblings.
 
 mod content;
+mod dates;
 mod decode;
 mod metadata;
 mod rules;
@@ -19,7 +20,7 @@ pub use rules::{RuleError, SiteRule, SiteRules};
 pub use sanitize::sanitize_html;
 pub use text::html_to_text;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset};
 use scraper::Html;
 use serde::Serialize;
 use url::Url;
@@ -33,8 +34,10 @@ const MAX_DEPTH: usize = 1_000;
 pub struct Extracted {
     pub title: Option<String>,
     pub authors: Vec<String>,
-    pub published: Option<DateTime<Utc>>,
-    pub modified: Option<DateTime<Utc>>,
+    /// Dates keep the page's own UTC offset: the day a reader sees is the
+    /// day in the publisher's time zone.
+    pub published: Option<DateTime<FixedOffset>>,
+    pub modified: Option<DateTime<FixedOffset>>,
     pub lead_image: Option<String>,
     pub site_name: Option<String>,
     pub canonical_url: Option<String>,

@@ -115,9 +115,9 @@ fn benchmark_quality() {
     let floors = [
         (&scrapinghub, "f1", 0.95),
         (&wcxb, "f1", 0.86),
-        (&wcxb, "title", 0.84),
-        (&wcxb, "author", 0.76),
-        (&wcxb, "date", 0.64),
+        (&wcxb, "title", 0.87),
+        (&wcxb, "author", 0.83),
+        (&wcxb, "date", 0.85),
     ];
     for (figures, name, floor) in floors {
         let value = figure(figures, name);

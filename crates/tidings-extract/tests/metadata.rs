@@ -1,0 +1,106 @@
+//! Metadata reconciliation on small pages shaped like real ones: which
+//! title, author and date win when the page and its metadata disagree.
+
+use tidings_extract::extract;
+use url::Url;
+
+fn page(head: &str, body: &str) -> String {
+    format!(
+        "<!doctype html><html><head>{head}</head><body>{body}\
+         <article><p>{}</p></article></body></html>",
+        "The harbour reopened on Monday after a week of storms, the port authority said. "
+            .repeat(8)
+    )
+}
+
+#[test]
+fn the_headline_is_the_h1_that_matches_the_metadata_not_the_logo() {
+    let html = page(
+        r#"<title>Harbour reopens after storms | Coast News</title>
+           <meta property="og:site_name" content="Coast News">
+           <meta property="og:title" content="Harbour reopens after storms">"#,
+        "<header><h1>Coast News</h1></header><h1>Harbour reopens after the storms</h1>",
+    );
+    let article = extract(html.as_bytes(), None);
+    assert_eq!(
+        article.title.as_deref(),
+        Some("Harbour reopens after the storms")
+    );
+
+    // Only the site's name in <h1>: the metadata title without it.
+    let html = page(
+        "<title>Harbour reopens after storms \u{a0}|\u{a0} Coast News</title>\
+         <meta name=application-name content='Coast News'>",
+        "<h1>Coast News</h1>",
+    );
+    let article = extract(html.as_bytes(), None);
+    assert_eq!(
+        article.title.as_deref(),
+        Some("Harbour reopens after storms")
+    );
+}
+
+#[test]
+fn a_printed_date_beats_the_metadata_unless_it_is_an_update() {
+    let head = r#"<meta property="article:published_time" content="2024-05-19T22:12:02-05:00">"#;
+    // Printed under the headline: that day, whatever the CMS says.
+    let html = page(
+        head,
+        "<h1>Harbour reopens</h1><p class=meta>August 14, 2024</p>",
+    );
+    let article = extract(html.as_bytes(), None);
+    assert_eq!(
+        article.published.unwrap().to_rfc3339(),
+        "2024-08-14T00:00:00+00:00"
+    );
+    // "Updated …": the page was published before, as its metadata says, in
+    // the publisher's time zone (the 19th there, the 20th in UTC).
+    let html = page(
+        head,
+        "<h1>Harbour reopens</h1><p>Updated August 14, 2024</p>",
+    );
+    let article = extract(html.as_bytes(), None);
+    assert_eq!(
+        article.published.unwrap().to_rfc3339(),
+        "2024-05-19T22:12:02-05:00"
+    );
+    // Nothing printed, nothing declared: the day in the URL.
+    let html = page("", "<h1>Harbour reopens</h1>");
+    let url = Url::parse("https://news.example/2023/11/02/harbour-reopens").unwrap();
+    let article = extract(html.as_bytes(), Some(&url));
+    assert_eq!(
+        article.published.unwrap().date_naive().to_string(),
+        "2023-11-02"
+    );
+}
+
+#[test]
+fn a_person_in_the_byline_beats_an_organisation_as_author() {
+    let head = r#"<meta property="og:site_name" content="Coast News">
+        <script type="application/ld+json">{"@type": "NewsArticle", "headline": "Harbour reopens",
+        "author": {"@type": "Organization", "name": "Coast News"}}</script>"#;
+    let html = page(
+        head,
+        "<h1>Harbour reopens</h1><div class=author-box><a href='/people/ann'>Ann Writer</a>\
+         <span>Senior Harbour Reporter</span></div>",
+    );
+    assert_eq!(extract(html.as_bytes(), None).authors, ["Ann Writer"]);
+    // Printed as plain text under the headline.
+    let html = page(
+        head,
+        "<h1>Harbour reopens</h1><p>By Ann Writer and Bo Lee | May 2, 2024</p>",
+    );
+    assert_eq!(
+        extract(html.as_bytes(), None).authors,
+        ["Ann Writer", "Bo Lee"]
+    );
+    // No person anywhere: the organisation stays.
+    let html = page(head, "<h1>Harbour reopens</h1>");
+    assert_eq!(extract(html.as_bytes(), None).authors, ["Coast News"]);
+    // A job title glued to the name is not part of it.
+    let html = page(
+        "",
+        "<h1>Harbour reopens</h1><span class=byline>By <b>Ann Writer</b><i>Tech Reporter</i></span>",
+    );
+    assert_eq!(extract(html.as_bytes(), None).authors, ["Ann Writer"]);
+}
