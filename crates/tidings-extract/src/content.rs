@@ -251,6 +251,8 @@ pub(crate) struct MainContent {
 
 pub(crate) fn main_content(document: &Html, title: Option<&str>) -> MainContent {
     let mut scores: HashMap<NodeId, f64> = HashMap::new();
+    // Characters of prose under each element, at any depth.
+    let mut prose: HashMap<NodeId, usize> = HashMap::new();
     let mut sizes = TextSizes::new(document);
     for node in document.tree.nodes() {
         let Node::Element(element) = node.value() else {
@@ -277,6 +279,11 @@ pub(crate) fn main_content(document: &Html, title: Option<&str>) -> MainContent 
         let length = text.trim().chars().count();
         if length < 25 || inside_furniture(node, &mut sizes) {
             continue;
+        }
+        // Scores reach 3 levels up and `widen` climbs WIDEST more: prose is
+        // counted that far (a bound that keeps hostile nesting linear).
+        for ancestor in node.ancestors().take(3 + WIDEST) {
+            *prose.entry(ancestor.id()).or_default() += length;
         }
         let score =
             1.0 + text.matches([',', '，', '、']).count() as f64 + (length as f64 / 100.0).min(3.0);
@@ -318,6 +325,8 @@ pub(crate) fn main_content(document: &Html, title: Option<&str>) -> MainContent 
         };
     };
 
+    let top = widen(top, &prose, &mut sizes);
+
     // The best container, and those of its siblings that read like more of it.
     let threshold = (top_score * 0.2).max(10.0);
     let mut chosen = Vec::new();
@@ -346,6 +355,47 @@ pub(crate) fn main_content(document: &Html, title: Option<&str>) -> MainContent 
     }
 
     render_chosen(&chosen, &mut sizes, title)
+}
+
+/// How many levels above the best-scoring container `widen` looks.
+const WIDEST: usize = 12;
+
+/// The best-scoring container is often one section of an article laid out
+/// in many (page builders, listicles, one `<section>` per product): climb to
+/// the highest ancestor that adds much more prose, through wrappers that
+/// add none, stopping at furniture, `<body>` or a link-heavy layout.
+fn widen<'a>(
+    top: NodeRef<'a, Node>,
+    prose: &HashMap<NodeId, usize>,
+    sizes: &mut TextSizes,
+) -> NodeRef<'a, Node> {
+    // An ancestor is taken when it holds at least half as much prose again,
+    // and given up on (with all above it) once a fifth of its text is links:
+    // past that it is the page's layout, with menus and teasers.
+    const GAIN: f64 = 1.5;
+    const MOST_LINKS: f64 = 0.2;
+    let mut best = top;
+    for ancestor in top.ancestors().take(WIDEST) {
+        let Node::Element(e) = ancestor.value() else {
+            break;
+        };
+        if matches!(e.name(), "body" | "html") || is_furniture(ancestor, sizes) {
+            break;
+        }
+        let (text, links) = text_and_links(ancestor);
+        if links as f64 > text as f64 * MOST_LINKS {
+            break;
+        }
+        // Wrappers that add nothing are climbed through.
+        let (here, above) = (
+            prose.get(&best.id()).copied().unwrap_or(0),
+            prose.get(&ancestor.id()).copied().unwrap_or(0),
+        );
+        if above as f64 >= here as f64 * GAIN {
+            best = ancestor;
+        }
+    }
+    best
 }
 
 /// The body an operator's rule names: every element matching one of
@@ -597,6 +647,34 @@ fn render(node: NodeRef<'_, Node>, sizes: &mut TextSizes, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_article_in_many_sections_is_taken_whole() {
+        // A listicle: one wrapper per product, the longest scoring best on
+        // its own; the menu beside the article stays out.
+        let section = |name: &str, sentences: usize| {
+            format!(
+                "<div class=product><div class=inner><h2>{name}</h2><p>{}</p></div></div>",
+                format!("The {name} ran for hours, handled hills, and folded small. ")
+                    .repeat(sentences)
+            )
+        };
+        let html = format!(
+            "<html><body><div class=layout>\
+             <div class=menu><a href=/a>Scooters for every commute</a> <a href=/b>Bikes and more</a> \
+             <a href=/c>All our reviews, sorted by price</a></div>\
+             <div class=wrap><div class=list>{}{}{}</div></div></div></body></html>",
+            section("Falcon", 9),
+            section("Heron", 4),
+            section("Swift", 3),
+        );
+        let document = Html::parse_document(&html);
+        let text = main_content(&document, None).text;
+        for name in ["Falcon ran", "Heron ran", "Swift ran"] {
+            assert!(text.contains(name), "{name} missing from {text}");
+        }
+        assert!(!text.contains("Bikes and more"), "{text}");
+    }
 
     #[test]
     fn article_text_without_furniture() {
