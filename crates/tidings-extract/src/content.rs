@@ -75,6 +75,8 @@ const NEGATIVE: &[&str] = &[
     "outbrain",
     "taboola",
     "disqus",
+    "caption",
+    "credit",
 ];
 const POSITIVE: &[&str] = &[
     "article",
@@ -218,6 +220,20 @@ fn is_furniture(node: NodeRef<'_, Node>, sizes: &mut TextSizes) -> bool {
         }
         _ => false,
     }
+}
+
+/// A block that is mostly links inside the article: "Related coverage",
+/// "More in Sport", a tag cloud. Paragraphs are never this: a paragraph
+/// with many links is still prose.
+fn is_link_list(node: NodeRef<'_, Node>, element: &scraper::node::Element) -> bool {
+    if !matches!(
+        element.name(),
+        "ul" | "ol" | "div" | "section" | "aside" | "header" | "table" | "dl"
+    ) {
+        return false;
+    }
+    let (text, links) = text_and_links(node);
+    text > 0 && links * 10 > text * 6
 }
 
 /// Text lengths of elements, computed once each, and of the whole page.
@@ -370,10 +386,10 @@ fn widen<'a>(
     sizes: &mut TextSizes,
 ) -> NodeRef<'a, Node> {
     // An ancestor is taken when it holds at least half as much prose again,
-    // and given up on (with all above it) once a fifth of its text is links:
+    // and given up on (with all above it) once 30% of its text is links:
     // past that it is the page's layout, with menus and teasers.
     const GAIN: f64 = 1.5;
-    const MOST_LINKS: f64 = 0.2;
+    const MOST_LINKS: f64 = 0.3;
     let mut best = top;
     for ancestor in top.ancestors().take(WIDEST) {
         let Node::Element(e) = ancestor.value() else {
@@ -430,10 +446,13 @@ fn render_chosen(
         render(*node, sizes, &mut out);
         render_html(*node, sizes, title, &mut html);
     }
+    let mut seen = std::collections::HashSet::new();
     let lines: Vec<&str> = out
         .lines()
         .map(str::trim)
-        .filter(|l| !l.is_empty())
+        .filter(|l| !l.is_empty() && !is_furniture_label(l))
+        // A caption or pull quote printed twice is read once.
+        .filter(|l| l.len() < 20 || seen.insert(*l))
         .collect();
     // The headline is the page's title, not part of the text.
     let skip = usize::from(title.is_some_and(|t| {
@@ -445,6 +464,37 @@ fn render_chosen(
         text: lines[skip..].join("\n"),
         html,
     }
+}
+
+/// A line that is only a widget's label ("Advertisement", "Share",
+/// "Read more"), never a sentence of an article.
+fn is_furniture_label(line: &str) -> bool {
+    const LABELS: &[&str] = &[
+        "ad",
+        "advert",
+        "advertisement",
+        "sponsored",
+        "close",
+        "video",
+        "caption",
+        "share",
+        "share this",
+        "share this article",
+        "tags",
+        "read more",
+        "related",
+        "related articles",
+        "related stories",
+        "you may also like",
+        "you may also like...",
+        "recommended",
+        "most popular",
+        "print",
+        "email",
+        "comments",
+    ];
+    let line = line.trim_matches(|c: char| !c.is_alphanumeric() && c != '.');
+    line.len() <= 24 && LABELS.iter().any(|label| line.eq_ignore_ascii_case(label))
 }
 
 /// Serializes `node` as HTML, leaving furniture and the headline out and
@@ -471,7 +521,7 @@ fn render_html(
             Step::Enter(node) => match node.value() {
                 Node::Text(t) => escape_into(t, out),
                 Node::Element(e) => {
-                    if is_furniture(node, sizes) {
+                    if is_furniture(node, sizes) || is_link_list(node, e) {
                         continue;
                     }
                     let tag = e.name();
@@ -627,7 +677,7 @@ fn render(node: NodeRef<'_, Node>, sizes: &mut TextSizes, out: &mut String) {
                     }
                 }
                 Node::Element(e) => {
-                    if is_furniture(node, sizes) {
+                    if is_furniture(node, sizes) || is_link_list(node, e) {
                         continue;
                     }
                     let block = is_block(e.name());
@@ -647,6 +697,28 @@ fn render(node: NodeRef<'_, Node>, sizes: &mut TextSizes, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn link_lists_labels_and_repeated_captions_inside_the_article_go() {
+        let paragraph =
+            "The council met on Monday, argued for hours, and voted to reopen the harbour. ";
+        let html = format!(
+            "<html><body><div class=story><p>{p}</p>\
+             <div class=photo>The harbour at dawn, seen from the pier</div>\
+             <div class=photo>The harbour at dawn, seen from the pier</div>\
+             <div>Advertisement</div>\
+             <ul><li><a href=/1>Ferries return to the island</a></li>\
+             <li><a href=/2>Fishermen count the cost</a></li></ul>\
+             <p>{p} Ferries <a href=/3>resume</a> on Friday.</p></div></body></html>",
+            p = paragraph.repeat(3)
+        );
+        let document = Html::parse_document(&html);
+        let text = main_content(&document, None).text;
+        assert_eq!(text.matches("The harbour at dawn").count(), 1, "{text}");
+        assert!(!text.contains("Advertisement"), "{text}");
+        assert!(!text.contains("Fishermen count the cost"), "{text}");
+        assert!(text.contains("Ferries resume on Friday."), "{text}");
+    }
 
     #[test]
     fn an_article_in_many_sections_is_taken_whole() {
