@@ -88,6 +88,9 @@ impl App {
                         lead_image: article.lead_image,
                         word_count: i32::try_from(article.word_count).unwrap_or(i32::MAX),
                         by_rules: article.method == tidings_extract::BodyMethod::Rules,
+                        title: article.title,
+                        author: (!article.authors.is_empty()).then(|| article.authors.join(", ")),
+                        published_at: article.published.map(|d| d.with_timezone(&chrono::Utc)),
                     };
                     (Ok(body), identity)
                 })

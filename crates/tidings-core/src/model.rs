@@ -302,6 +302,13 @@ pub struct ExtractedBody {
     pub word_count: i32,
     /// Found by an operator's per-site rule rather than the heuristics.
     pub by_rules: bool,
+    /// What the page says of itself; each fills only what the feed left
+    /// out (the feed's own values win).
+    pub title: Option<String>,
+    pub author: Option<String>,
+    /// Never in the future; moves the article back in the lists when the
+    /// feed gave no date and the page is older than its first sighting.
+    pub published_at: Option<DateTime<Utc>>,
 }
 
 /// An article with everything its page shows.

@@ -451,8 +451,9 @@ fn render_chosen(
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !is_furniture_label(l))
-        // A caption or pull quote printed twice is read once.
-        .filter(|l| l.len() < 20 || seen.insert(*l))
+        // A caption or pull quote printed twice is read once (prose
+        // paragraphs are left alone, repeated or not).
+        .filter(|l| !(20..=160).contains(&l.len()) || seen.insert(*l))
         .collect();
     // The headline is the page's title, not part of the text.
     let skip = usize::from(title.is_some_and(|t| {

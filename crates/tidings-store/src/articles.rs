@@ -372,9 +372,15 @@ impl Store {
         result: &std::result::Result<ExtractedBody, String>,
         now: DateTime<Utc>,
     ) -> Result<()> {
+        // Right-hand sides read the row as it was: `sort_at` moves back only
+        // when the feed gave no date.
         const SQL: &str = "UPDATE articles SET extraction_state = $2, extraction_error = $3,
                 body_html = $4, body_text = $5, lead_image = $6, word_count = $7,
-                extracted_at = $8, extraction_lease_until = NULL, extracted_by_rules = $9
+                extracted_at = $8, extraction_lease_until = NULL, extracted_by_rules = $9,
+                title = COALESCE(title, $10), author = COALESCE(author, $11),
+                published_at = COALESCE(published_at, $12),
+                sort_at = CASE WHEN published_at IS NULL AND $12 IS NOT NULL AND $12 < sort_at
+                    THEN $12 ELSE sort_at END
             WHERE id = $1";
         let (state, error, body) = match result {
             Ok(body) => (ExtractionState::Done, None, Some(body)),
@@ -391,6 +397,9 @@ impl Store {
                 .bind(body.map(|b| b.word_count))
                 .bind(now)
                 .bind(body.is_some_and(|b| b.by_rules))
+                .bind(body.and_then(|b| b.title.as_deref()))
+                .bind(body.and_then(|b| b.author.as_deref()))
+                .bind(body.and_then(|b| b.published_at).filter(|d| *d <= now))
                 .execute(pool)
                 .await?
                 .rows_affected()

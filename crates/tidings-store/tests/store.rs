@@ -525,6 +525,7 @@ async fn teasers_are_queued_for_extraction(db: &TestDatabase) {
     let feed = fixture.feed(store, "https://news.example/rss").await;
     let mut teaser = entry("teaser", "Teaser", None);
     teaser.content = None;
+    teaser.author = None;
     teaser.summary = Some("<p>Just a line.</p>".into());
     let mut failing = entry("failing", "Failing", None);
     failing.content = None;
@@ -559,7 +560,11 @@ async fn teasers_are_queued_for_extraction(db: &TestDatabase) {
         text: "The whole story.".into(),
         lead_image: Some("https://news.example/i.jpg".into()),
         word_count: 3,
+        title: Some("The page's own headline".into()),
+        author: Some("Bo Lee".into()),
+        published_at: Some(t0() - TimeDelta::days(2)),
     };
+    // The teaser (first claimed: ids in order) had no author and no date.
     let (done_id, failed_id) = (claimed[0].0, claimed[1].0);
     store
         .record_extraction(done_id, &Ok(body), t0())
@@ -573,6 +578,12 @@ async fn teasers_are_queued_for_extraction(db: &TestDatabase) {
     assert_eq!(done.extraction, Some(ExtractionState::Done));
     assert_eq!(done.body_html.as_deref(), Some("<p>The whole story.</p>"));
     assert_eq!(done.body_source(), tidings_core::BodySource::Rules);
+    // The page fills what the feed left out, and only that; an article the
+    // feed gave no date moves back to when the page says it was published.
+    assert_eq!(done.title.as_deref(), Some("Teaser"));
+    assert_eq!(done.author.as_deref(), Some("Bo Lee"));
+    assert_eq!(done.published_at, Some(t0() - TimeDelta::days(2)));
+    assert_eq!(done.sort_at, t0() - TimeDelta::days(2));
     assert_eq!(
         done.lead_image.as_deref(),
         Some("https://news.example/i.jpg")
@@ -615,6 +626,7 @@ async fn extract_mode_always_and_never(db: &TestDatabase) {
     full.content = Some(format!("<p>{}</p>", "word ".repeat(200)));
     let mut teaser = entry("teaser", "Teaser", None);
     teaser.content = None;
+    teaser.author = None;
     teaser.url_key = Some("news.example/teaser-never".into());
     fixture.insert(store, &always, &[full], t0()).await;
     fixture.insert(store, &never, &[teaser], t0()).await;
