@@ -107,6 +107,16 @@ pub(crate) fn read(document: &Html, url: Option<&Url>) -> (Extracted, Option<Str
             .filter(|a| !a.starts_with("http"))
             .map(|a| split_authors(&a))
         })
+        .or_else(|| {
+            // Link previews: `twitter:label1 = "Written by"`, `twitter:data1`.
+            (1..=4).find_map(|n| {
+                let label = meta(&[&format!("twitter:label{n}")])?;
+                is_byline_prefix(&label.to_lowercase())
+                    .then(|| meta(&[&format!("twitter:data{n}")]))
+                    .flatten()
+                    .map(|a| split_authors(&a))
+            })
+        })
         .unwrap_or_default();
     let only_organisations = ld
         .as_ref()
@@ -118,6 +128,7 @@ pub(crate) fn read(document: &Html, url: Option<&Url>) -> (Extracted, Option<Str
     let authors = if only_organisations {
         printed_byline(document)
             .or_else(|| header.as_ref().and_then(|h| signed_line(&h.after)))
+            .or_else(|| signed_anywhere(document))
             .filter(|printed| !printed.is_empty())
             .unwrap_or(declared_authors)
     } else {
@@ -355,11 +366,8 @@ fn string(value: &Value) -> Option<String> {
 fn people(value: &Value) -> Vec<String> {
     let mut names = Vec::new();
     let mut add = |name: Option<String>| {
-        if let Some(name) = name.map(|n| {
-            byline_text(&n)
-                .trim_matches(|c: char| !c.is_alphanumeric() && c != '.')
-                .to_owned()
-        }) && !name.is_empty()
+        if let Some(name) = name.map(|n| clean_name(&n))
+            && !name.is_empty()
             && !name.starts_with("http")
             && !names.contains(&name)
         {
@@ -421,6 +429,19 @@ fn signed_line(lines: &[String]) -> Option<Vec<String>> {
             .trim()
             .to_owned();
         (looks_like_a_name(&name) && is_capitalised(&name)).then(|| split_authors(&name))
+    })
+}
+
+/// A "Written by Ann Writer" line anywhere on the page (an author box
+/// after the article), when nothing nearer the headline names anyone.
+fn signed_anywhere(document: &Html) -> Option<Vec<String>> {
+    document.root_element().descendants().find_map(|node| {
+        let text = node.value().as_text()?;
+        let line = collapse(text);
+        if line.len() > 60 || !line.to_lowercase().starts_with("written by ") {
+            return None;
+        }
+        signed_line(std::slice::from_ref(&line))
     })
 }
 
@@ -551,9 +572,28 @@ fn looks_like_a_name(text: &str) -> bool {
 fn split_authors(text: &str) -> Vec<String> {
     text.split([',', '|', ';'])
         .flat_map(|part| part.split(" and "))
-        .map(|a| byline_text(a.trim()))
+        .map(clean_name)
         .filter(|a| !a.is_empty())
         .collect()
+}
+
+/// A person's name as a byline gives it: without "By", e-mail addresses
+/// and stray punctuation; nothing at all when no letter is left (user ids).
+fn clean_name(raw: &str) -> String {
+    let text = byline_text(raw);
+    let words: Vec<&str> = text
+        .split_whitespace()
+        .filter(|word| !word.contains('@'))
+        .collect();
+    let name = words
+        .join(" ")
+        .trim_matches(|c: char| !c.is_alphanumeric() && c != '.')
+        .to_owned();
+    if name.chars().any(char::is_alphabetic) {
+        name
+    } else {
+        String::new()
+    }
 }
 
 /// Every `<meta>` with content, as (name, property or itemprop; content).

@@ -97,6 +97,19 @@ fn a_person_in_the_byline_beats_an_organisation_as_author() {
     // No person anywhere: the organisation stays.
     let html = page(head, "<h1>Harbour reopens</h1>");
     assert_eq!(extract(html.as_bytes(), None).authors, ["Coast News"]);
+    // A link preview's "Written by" label, and no e-mail address or user id
+    // taken for a name.
+    let html = page(
+        r#"<meta name="twitter:label1" content="Written by">
+           <meta name="twitter:data1" content="Bo Lee">"#,
+        "<h1>Harbour reopens</h1>",
+    );
+    assert_eq!(extract(html.as_bytes(), None).authors, ["Bo Lee"]);
+    let html = page(
+        r#"<meta name="author" content="Newsdesk news@coast.example, 262588213843476">"#,
+        "<h1>Harbour reopens</h1>",
+    );
+    assert_eq!(extract(html.as_bytes(), None).authors, ["Newsdesk"]);
     // A job title glued to the name is not part of it.
     let html = page(
         "",
