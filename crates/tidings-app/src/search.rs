@@ -49,7 +49,16 @@ pub fn snippet_html(snippet: &str) -> String {
     out
 }
 
+/// Pages of full-text index merged per worker pass: about 8 MB of
+/// writing, enough to keep up with ingestion without holding the writer.
+const SEARCH_MERGE_PAGES: i64 = 2_000;
+
 impl App {
+    /// Keeps the search index compact (see `Store::merge_search_index`).
+    pub async fn tidy_search_index(&self) -> Result<()> {
+        Ok(self.store.merge_search_index(SEARCH_MERGE_PAGES).await?)
+    }
+
     pub async fn search(&self, search: &Search) -> Result<Vec<SearchHit>> {
         if search.text.chars().count() > 200 {
             return Err(AppError::Invalid(

@@ -26,6 +26,7 @@ pub async fn run_worker(app: App, tick: Duration, cancel: CancellationToken) {
             // The optional model rewords a few articles' highlights a pass.
             app.reword_highlights(REWORD_PER_PASS).await?;
             app.prune_accounts_state().await?;
+            app.tidy_search_index().await?;
             Ok::<_, crate::AppError>((polled, extracted, placed))
         };
         tokio::pin!(pass);

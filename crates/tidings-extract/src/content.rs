@@ -209,8 +209,18 @@ fn inside_furniture(node: NodeRef<'_, Node>, sizes: &mut TextSizes) -> bool {
     node.ancestors().any(|a| is_furniture(a, sizes))
 }
 
-/// Whether this node is furniture (see [`inside_furniture`]).
+/// Whether this node is furniture (see [`inside_furniture`]). Asked for
+/// every ancestor of every block: the answer is kept per element.
 fn is_furniture(node: NodeRef<'_, Node>, sizes: &mut TextSizes) -> bool {
+    if let Some(known) = sizes.furniture.get(&node.id()) {
+        return *known;
+    }
+    let furniture = furniture_by_itself(node, sizes);
+    sizes.furniture.insert(node.id(), furniture);
+    furniture
+}
+
+fn furniture_by_itself(node: NodeRef<'_, Node>, sizes: &mut TextSizes) -> bool {
     match node.value() {
         Node::Element(e) if is_furniture_by_kind(e) => true,
         // Some sites wrap the whole page in a <form> (ASP.NET): a form is
@@ -240,6 +250,8 @@ fn is_link_list(node: NodeRef<'_, Node>, element: &scraper::node::Element) -> bo
 struct TextSizes {
     page: usize,
     known: HashMap<NodeId, usize>,
+    /// Whether each element asked about is furniture by itself.
+    furniture: HashMap<NodeId, bool>,
 }
 
 impl TextSizes {
@@ -247,6 +259,7 @@ impl TextSizes {
         Self {
             page: text_and_links(document.tree.root()).0,
             known: HashMap::new(),
+            furniture: HashMap::new(),
         }
     }
 

@@ -61,6 +61,24 @@ fn fts5_query(text: &str) -> Option<String> {
 }
 
 impl Store {
+    /// Merges the SQLite full-text index's segments, doing at most about
+    /// `pages` pages of work. Every committed batch of articles adds a
+    /// segment, and a match reads every segment: on a million articles
+    /// fed in batches, a two-word search took 81 ms before merging and
+    /// 24 ms after. Called a little at a time so no pass holds the writer
+    /// long. PostgreSQL's GIN index needs nothing of the kind (autovacuum
+    /// flushes its pending list).
+    pub async fn merge_search_index(&self, pages: i64) -> Result<()> {
+        if let Db::Sqlite { writer, .. } = &self.db {
+            // A negative budget merges across levels, towards one segment.
+            sqlx::query("INSERT INTO articles_fts (articles_fts, rank) VALUES ('merge', $1)")
+                .bind(-pages.abs())
+                .execute(writer)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Articles matching `query`, best first: relevance (title matches
     /// weigh more) discounted by age, so that among equally good matches
     /// the newer comes first.

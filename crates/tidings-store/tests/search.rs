@@ -8,7 +8,10 @@ use tidings_core::{
 use tidings_store::testing::TestDatabase;
 use tidings_store::{MATCH_END, MATCH_START, SearchQuery, Store, StoryBatch};
 
-tidings_store::on_both_databases!(search_finds_titles_and_bodies_with_filters);
+tidings_store::on_both_databases!(
+    search_finds_titles_and_bodies_with_filters,
+    merging_the_index_keeps_every_match
+);
 
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 29, 8, 0, 0).unwrap()
@@ -190,4 +193,31 @@ async fn search_finds_titles_and_bodies_with_filters(db: &TestDatabase) {
             .unwrap();
     }
     assert_eq!(store.count_articles().await.unwrap(), 3);
+}
+
+/// Articles stored one batch at a time leave the SQLite index in many
+/// segments; merging them (the worker does, a little each pass) changes
+/// nothing a reader sees.
+async fn merging_the_index_keeps_every_match(db: &TestDatabase) {
+    let store = db.store();
+    let ids = IdGenerator::new();
+    let feed = feed(store, &ids, "gazette.example", "news").await;
+    for n in 0..30 {
+        let title = format!("Harbour report number {n}");
+        publish(store, &ids, &feed, &format!("h{n}"), &title, n % 5).await;
+    }
+    let query = || SearchQuery {
+        limit: 50,
+        ..words("harbour report")
+    };
+    let before = store.search(&query(), t0()).await.unwrap();
+    assert_eq!(before.len(), 30);
+    for _ in 0..3 {
+        store.merge_search_index(500).await.unwrap();
+    }
+    let after = store.search(&query(), t0()).await.unwrap();
+    let titles = |hits: &[tidings_store::SearchHit]| -> Vec<Option<String>> {
+        hits.iter().map(|h| h.card.title.clone()).collect()
+    };
+    assert_eq!(titles(&before), titles(&after));
 }
