@@ -118,7 +118,57 @@ pub(crate) fn upgrade_atom03(body: Cow<'_, [u8]>) -> Cow<'_, [u8]> {
             .replace(&format!("<{old} "), &format!("<{new} "))
             .replace(&format!("</{old}>"), &format!("</{new}>"));
     }
-    Cow::Owned(text.into_bytes())
+    Cow::Owned(decode_base64_elements(text).into_bytes())
+}
+
+/// Atom 0.3 could carry text base64-encoded (`mode="base64"`), which 1.0
+/// dropped: such an element gets its decoded text, escaped for XML. An
+/// element that does not decode is left as it was.
+fn decode_base64_elements(text: String) -> String {
+    use base64::Engine as _;
+    const MODES: [&str; 2] = [" mode=\"base64\"", " mode='base64'"];
+    if !MODES.iter().any(|m| text.contains(m)) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some((at, mode)) = MODES
+        .iter()
+        .filter_map(|m| rest.find(m).map(|at| (at, *m)))
+        .min_by_key(|(at, _)| *at)
+    {
+        // The start tag ends after the attribute; the text runs to the
+        // next tag, the element's end.
+        let after = &rest[at + mode.len()..];
+        let decoded = after.find('>').and_then(|close| {
+            let body = &after[close + 1..];
+            let end = body.find('<')?;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(body[..end].split_whitespace().collect::<String>())
+                .ok()?;
+            let decoded = String::from_utf8(bytes).ok()?;
+            Some((close, end, decoded))
+        });
+        match decoded {
+            Some((close, end, decoded)) => {
+                out.push_str(&rest[..at]);
+                out.push_str(&after[..=close]);
+                out.push_str(
+                    &decoded
+                        .replace('&', "&amp;")
+                        .replace('<', "&lt;")
+                        .replace('>', "&gt;"),
+                );
+                rest = &after[close + 1 + end..];
+            }
+            None => {
+                out.push_str(&rest[..at + mode.len()]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The name of the encoding [`to_utf8`] reads `body` in, as feedparser
@@ -312,6 +362,30 @@ mod tests {
             upgrade_atom03(Cow::Borrowed(atom10)),
             Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn atom03_base64_text_is_decoded() {
+        // "Example <b>Atom</b>" and "<p>a &lt;b&gt;</p>", base64-encoded.
+        let doc = br#"<feed version="0.3" xmlns="http://purl.org/atom/ns#"><entry>
+            <title mode="base64">RXhhbXBsZSA8Yj5BdG9tPC9iPg==</title>
+            <summary mode='base64'>
+              PHA+YSAmbHQ7YiZndDs8L3A+
+            </summary>
+            <content mode="base64">not base64!</content></entry></feed>"#;
+        let out = text(upgrade_atom03(Cow::Borrowed(doc)));
+        assert!(
+            out.contains("<title>Example &lt;b&gt;Atom&lt;/b&gt;</title>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<summary>&lt;p&gt;a &amp;lt;b&amp;gt;&lt;/p&gt;</summary>"),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#"<content mode="base64">not base64!</content>"#),
+            "{out}"
+        );
     }
 
     #[test]

@@ -95,7 +95,44 @@ fn parse_model(
         }
         Err(error) => return Err(ParseError::Malformed(error)),
     };
+    let mut feed = feed;
+    repair_c1_controls(&mut feed);
     Ok((feed, skip_hours(body)))
+}
+
+/// Old feeds write Windows-1252 punctuation as character references in
+/// the C1 range (`&#146;` for an apostrophe), as browsers read them (the
+/// HTML standard maps them so); XML takes them literally as invisible
+/// control characters. Titles and texts get the punctuation meant.
+fn repair_c1_controls(feed: &mut model::Feed) {
+    fn repair(text: &mut String) {
+        if !text.chars().any(|c| ('\u{80}'..='\u{9f}').contains(&c)) {
+            return;
+        }
+        *text = text
+            .chars()
+            .map(|c| match u8::try_from(u32::from(c)) {
+                Ok(byte @ 0x80..=0x9f) => {
+                    let bytes = [byte];
+                    let (decoded, _) =
+                        encoding_rs::WINDOWS_1252.decode_without_bom_handling(&bytes);
+                    decoded.chars().next().unwrap_or(c)
+                }
+                _ => c,
+            })
+            .collect();
+    }
+    for text in feed.title.iter_mut().chain(feed.description.iter_mut()) {
+        repair(&mut text.content);
+    }
+    for entry in &mut feed.entries {
+        for text in entry.title.iter_mut().chain(entry.summary.iter_mut()) {
+            repair(&mut text.content);
+        }
+        if let Some(body) = entry.content.as_mut().and_then(|c| c.body.as_mut()) {
+            repair(body);
+        }
+    }
 }
 
 /// The document with every `&` that starts no character or entity
@@ -446,6 +483,24 @@ mod tests {
             "2026-11-29T02:00:00+00:00"
         );
         assert_eq!(feed.entries[1].guid, "https://news.example/a/2");
+    }
+
+    #[test]
+    fn windows_1252_character_references_read_as_meant() {
+        let rss = br#"<rss version="2.0"><channel><title>Gazette</title><item>
+            <title>Don&#146;t panic &#150; yet</title><link>https://g.example/1</link>
+            <description>&#147;Quoted&#148; &#129;</description></item></channel></rss>"#;
+        let feed = parse_feed(rss, None, "https://g.example/rss").unwrap();
+        let entry = &feed.entries[0];
+        assert_eq!(
+            entry.title.as_deref(),
+            Some("Don\u{2019}t panic \u{2013} yet")
+        );
+        // 0x81 has no Windows-1252 character: it stays as it was.
+        assert_eq!(
+            entry.summary.as_deref(),
+            Some("\u{201c}Quoted\u{201d} \u{81}")
+        );
     }
 
     #[test]

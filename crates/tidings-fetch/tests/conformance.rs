@@ -18,7 +18,7 @@ use tidings_fetch::feed_model::{self as model, FeedType};
 use tidings_fetch::{detect_encoding, parse_feed_model};
 
 /// Cases that must pass; raise it as the parser improves.
-const FLOOR: usize = 740;
+const FLOOR: usize = 752;
 
 /// `$TIDINGS_SHARED_DIR/datasets/feeds`, else `../shared` beside the
 /// checkout.
