@@ -2,7 +2,9 @@
 //! related stories ("Related articles"), and the outlets that ran the same
 //! text. Also the operator's corrections to stories.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use tidings_core::{ArticleCard, ArticleId, SourceId, Story, StoryId};
 use tidings_store::StoryMember;
@@ -74,6 +76,49 @@ fn by_text(members: Vec<StoryMember>) -> Vec<(ArticleId, CoverageItem)> {
 /// Story members an article page looks at.
 const ARTICLE_PAGE_MEMBERS: i64 = 40;
 
+/// How long an article's coverage is reused. Its lists change only when
+/// stories are placed: this node drops the cache when it places or an
+/// operator corrects a story here; another node's placements show within
+/// this delay.
+const COVERAGE_TTL: Duration = Duration::from_secs(5);
+/// Articles whose coverage is kept at most (the whole cache is dropped
+/// past it: it refills with what is read now).
+const COVERAGE_CACHED: usize = 20_000;
+
+/// Recently computed coverage, by article. An article page's lists cost
+/// about 60 rows (story members and related articles): more than half the
+/// page's time on a million articles.
+#[derive(Default)]
+pub(crate) struct CoverageCache {
+    entries: Mutex<HashMap<ArticleId, (Instant, Coverage)>>,
+}
+
+impl CoverageCache {
+    fn get(&self, article: ArticleId) -> Option<Coverage> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries
+            .get(&article)
+            .filter(|(at, _)| at.elapsed() < COVERAGE_TTL)
+            .map(|(_, coverage)| coverage.clone())
+    }
+
+    fn put(&self, article: ArticleId, coverage: &Coverage) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.len() >= COVERAGE_CACHED {
+            entries.clear();
+        }
+        entries.insert(article, (Instant::now(), coverage.clone()));
+    }
+
+    /// Forgets everything: stories changed.
+    pub(crate) fn clear(&self) {
+        self.entries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
+}
+
 impl App {
     /// The coverage around `article` (empty lists until it is placed).
     pub async fn coverage(&self, article: &tidings_core::Article) -> Result<Coverage> {
@@ -81,6 +126,9 @@ impl App {
         let Some((story_id, group)) = article.placement else {
             return Ok(Coverage::default());
         };
+        if let Some(coverage) = self.coverage_cache.get(article.id) {
+            return Ok(coverage);
+        }
         let story = match self.store.story(story_id).await {
             Ok(story) => Some(story),
             Err(tidings_store::StoreError::NotFound) => None,
@@ -122,6 +170,7 @@ impl App {
                 break;
             }
         }
+        self.coverage_cache.put(article.id, &coverage);
         Ok(coverage)
     }
 
@@ -162,6 +211,7 @@ impl App {
                 other => other,
             })?;
         self.store.reset_lease(STORY_LEASE).await?;
+        self.coverage_cache.clear();
         Ok(())
     }
 
@@ -192,6 +242,7 @@ impl App {
             self.store.move_article_to_story(article, new_story).await?;
         }
         self.store.reset_lease(STORY_LEASE).await?;
+        self.coverage_cache.clear();
         Ok(new_story)
     }
 }

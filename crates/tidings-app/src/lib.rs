@@ -101,6 +101,8 @@ pub struct App {
     llm: Option<tidings_ai::llm::LlmClient>,
     /// The OpenID provider's endpoints, once read.
     oidc: Arc<oidc::OidcState>,
+    /// Article pages' coverage lists, reused for a few seconds.
+    coverage_cache: Arc<coverage::CoverageCache>,
 }
 
 impl App {
@@ -138,6 +140,7 @@ impl App {
             csrf_key: Arc::default(),
             llm,
             oidc: Arc::default(),
+            coverage_cache: Arc::default(),
         })
     }
 

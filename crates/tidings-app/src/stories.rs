@@ -101,6 +101,7 @@ impl App {
             }
             summary.placed += batch.placements.len();
             summary.moved += batch.moves.len();
+            self.coverage_cache.clear();
         }
         Ok(summary)
     }
