@@ -232,6 +232,22 @@ fn furniture_by_itself(node: NodeRef<'_, Node>, sizes: &mut TextSizes) -> bool {
     }
 }
 
+/// Whether rendering leaves `node` out: furniture, or a list of links.
+/// Both renderings (text and HTML) ask for every element; the answer is
+/// worked out once.
+fn is_left_out(
+    node: NodeRef<'_, Node>,
+    element: &scraper::node::Element,
+    sizes: &mut TextSizes,
+) -> bool {
+    if let Some(known) = sizes.left_out.get(&node.id()) {
+        return *known;
+    }
+    let left_out = is_furniture(node, sizes) || is_link_list(node, element);
+    sizes.left_out.insert(node.id(), left_out);
+    left_out
+}
+
 /// A block that is mostly links inside the article: "Related coverage",
 /// "More in Sport", a tag cloud. Paragraphs are never this: a paragraph
 /// with many links is still prose.
@@ -246,12 +262,15 @@ fn is_link_list(node: NodeRef<'_, Node>, element: &scraper::node::Element) -> bo
     text > 0 && links * 10 > text * 6
 }
 
-/// Text lengths of elements, computed once each, and of the whole page.
+/// What is known of the page's elements, each worked out once: text
+/// lengths (and the whole page's), furniture, what rendering leaves out.
 struct TextSizes {
     page: usize,
     known: HashMap<NodeId, usize>,
     /// Whether each element asked about is furniture by itself.
     furniture: HashMap<NodeId, bool>,
+    /// Whether rendering leaves each element out (see `is_left_out`).
+    left_out: HashMap<NodeId, bool>,
 }
 
 impl TextSizes {
@@ -260,6 +279,7 @@ impl TextSizes {
             page: text_and_links(document.tree.root()).0,
             known: HashMap::new(),
             furniture: HashMap::new(),
+            left_out: HashMap::new(),
         }
     }
 
@@ -535,7 +555,7 @@ fn render_html(
             Step::Enter(node) => match node.value() {
                 Node::Text(t) => escape_into(t, out),
                 Node::Element(e) => {
-                    if is_furniture(node, sizes) || is_link_list(node, e) {
+                    if is_left_out(node, e, sizes) {
                         continue;
                     }
                     let tag = e.name();
@@ -691,7 +711,7 @@ fn render(node: NodeRef<'_, Node>, sizes: &mut TextSizes, out: &mut String) {
                     }
                 }
                 Node::Element(e) => {
-                    if is_furniture(node, sizes) || is_link_list(node, e) {
+                    if is_left_out(node, e, sizes) {
                         continue;
                     }
                     let block = is_block(e.name());

@@ -6,9 +6,11 @@
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
-use ego_tree::NodeRef;
+use ego_tree::iter::Edge;
 use regex::Regex;
 use scraper::{ElementRef, Html, Node};
+
+use crate::metadata::collapse;
 
 /// How far from the headline a printed date may be, in characters of
 /// visible text: the byline block, not the article body.
@@ -145,17 +147,28 @@ impl Header {
         let mut seen_before = 0;
         let mut after_chars = 0;
         let mut past_anchor = false;
-        for node in document.root_element().descendants() {
-            if node.id() == anchor.id() {
-                past_anchor = true;
-                continue;
-            }
-            let Node::Text(text) = node.value() else {
-                continue;
+        // One walk in page order; `skipping` counts the open elements whose
+        // text is not read (hidden ones, and the headline itself).
+        let mut skipping = 0usize;
+        for edge in document.root_element().traverse() {
+            let (node, opening) = match edge {
+                Edge::Open(node) => (node, true),
+                Edge::Close(node) => (node, false),
             };
-            if hidden(node) || node.ancestors().any(|a| a.id() == anchor.id()) {
-                continue;
-            }
+            let text = match node.value() {
+                Node::Element(e) => {
+                    let skipped = node.id() == anchor.id() || is_hidden(e.name());
+                    if skipped && opening {
+                        past_anchor |= node.id() == anchor.id();
+                        skipping += 1;
+                    } else if skipped {
+                        skipping -= 1;
+                    }
+                    continue;
+                }
+                Node::Text(text) if opening && skipping == 0 => text,
+                _ => continue,
+            };
             let line = collapse(text);
             if line.is_empty() {
                 continue;
@@ -216,18 +229,12 @@ impl ShownDate {
     }
 }
 
-/// Text readers do not see.
-fn hidden(node: NodeRef<'_, Node>) -> bool {
-    node.ancestors().filter_map(ElementRef::wrap).any(|e| {
-        matches!(
-            e.value().name(),
-            "script" | "style" | "noscript" | "template" | "head" | "title"
-        )
-    })
-}
-
-fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+/// Elements whose text readers do not see.
+fn is_hidden(tag: &str) -> bool {
+    matches!(
+        tag,
+        "script" | "style" | "noscript" | "template" | "head" | "title"
+    )
 }
 
 #[cfg(test)]

@@ -506,12 +506,13 @@ fn names_a_job(run: &str) -> bool {
         "producer",
     ];
     let lower = run.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
     JOBS.iter().any(|job| {
-        lower
-            .split(|c: char| !c.is_alphanumeric())
-            .collect::<Vec<_>>()
-            .windows(job.split(' ').count())
-            .any(|w| w.join(" ") == *job)
+        let job: Vec<&str> = job.split(' ').collect();
+        words.windows(job.len()).any(|w| w == job.as_slice())
     })
 }
 
@@ -674,7 +675,8 @@ fn word_overlap(a: &str, b: &str) -> f64 {
     a.intersection(&b).count() as f64 / union as f64
 }
 
-fn collapse(text: &str) -> String {
+/// Whitespace runs as one space, none at the ends.
+pub(crate) fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
