@@ -200,6 +200,14 @@ impl App {
             .await?)
     }
 
+    /// After an operator's correction: the engine reloads what the store
+    /// now holds (the lease's generation changes) and pages show it at once.
+    async fn stories_corrected(&self) -> Result<()> {
+        self.store.reset_lease(STORY_LEASE).await?;
+        self.coverage_cache.clear();
+        Ok(())
+    }
+
     /// An operator's correction: `article` belongs to `story`, for good.
     pub async fn move_to_story(&self, article: ArticleId, story: StoryId) -> Result<()> {
         self.story(story).await?;
@@ -210,8 +218,7 @@ impl App {
                 AppError::NotFound(_) => AppError::NotFound("article"),
                 other => other,
             })?;
-        self.store.reset_lease(STORY_LEASE).await?;
-        self.coverage_cache.clear();
+        self.stories_corrected().await?;
         Ok(())
     }
 
@@ -241,8 +248,7 @@ impl App {
         for &article in articles {
             self.store.move_article_to_story(article, new_story).await?;
         }
-        self.store.reset_lease(STORY_LEASE).await?;
-        self.coverage_cache.clear();
+        self.stories_corrected().await?;
         Ok(new_story)
     }
 }

@@ -192,6 +192,14 @@ fn load(dir: &Path) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     Ok(files)
 }
 
+/// The time below which `share` of `sorted` (ascending) falls, in ms.
+pub(crate) fn percentile_ms(sorted: &[Duration], share: f64) -> f64 {
+    let Some(last) = sorted.len().checked_sub(1) else {
+        return 0.0;
+    };
+    sorted[((sorted.len() as f64 * share) as usize).min(last)].as_secs_f64() * 1e3
+}
+
 fn highlights(input: &Path, rounds: usize) -> anyhow::Result<()> {
     let articles = super::highlights::read(input)?;
     anyhow::ensure!(
@@ -218,8 +226,8 @@ fn highlights(input: &Path, rounds: usize) -> anyhow::Result<()> {
         articles.len(),
         elapsed.as_secs_f64(),
         n as f64 / elapsed.as_secs_f64(),
-        per_article[n / 2].as_secs_f64() * 1e3,
-        per_article[(n * 99 / 100).min(n - 1)].as_secs_f64() * 1e3,
+        percentile_ms(&per_article, 0.5),
+        percentile_ms(&per_article, 0.99),
         bullets as f64 / n as f64,
     );
     Ok(())

@@ -75,7 +75,7 @@ fn batch(dir: &Path, out: &Path) -> anyhow::Result<()> {
                 // Extraction alone: reading, gunzip and writing are not timed.
                 let timer = Instant::now();
                 let line = extract_json(Some(&id), &html, None);
-                times.push(timer.elapsed().as_secs_f64() * 1000.0);
+                times.push(timer.elapsed());
                 line
             }
             Err(error) => json!({"id": id, "error": format!("{error:#}")}),
@@ -88,13 +88,8 @@ fn batch(dir: &Path, out: &Path) -> anyhow::Result<()> {
     writer.flush()?;
     bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
-    times.sort_by(f64::total_cmp);
-    let at = |share: f64| {
-        times
-            .get(((times.len() as f64 * share) as usize).min(times.len().saturating_sub(1)))
-            .copied()
-            .unwrap_or(0.0)
-    };
+    times.sort_unstable();
+    let at = |share: f64| super::bench::percentile_ms(&times, share);
     eprintln!(
         "extracted {} pages ({failed} failed) in {seconds:.2} s, {:.2} ms a page; \
          extraction alone: median {:.2} ms, p90 {:.2} ms, max {:.2} ms",
@@ -102,7 +97,7 @@ fn batch(dir: &Path, out: &Path) -> anyhow::Result<()> {
         seconds * 1000.0 / pages.len().max(1) as f64,
         at(0.5),
         at(0.9),
-        times.last().copied().unwrap_or(0.0),
+        at(1.0),
     );
     Ok(())
 }
