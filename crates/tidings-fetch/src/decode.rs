@@ -61,8 +61,8 @@ fn reading<'a>(body: &'a [u8], http_charset: Option<&'a str>) -> Reading<'a> {
     }
 }
 
-pub(crate) fn to_utf8<'a>(body: &'a [u8], http_charset: Option<&str>) -> Cow<'a, [u8]> {
-    let redeclared = |text: String| Cow::Owned(declare_utf8(text).into_bytes());
+pub(crate) fn to_utf8<'a>(body: &'a [u8], http_charset: Option<&str>) -> Cow<'a, str> {
+    let redeclared = |text: String| Cow::Owned(declare_utf8(text));
     match reading(body, http_charset) {
         Reading::Utf32 { big_endian, skip } => redeclared(decode_utf32(&body[skip..], big_endian)),
         Reading::Bom { encoding, skip } => redeclared(
@@ -78,97 +78,15 @@ pub(crate) fn to_utf8<'a>(body: &'a [u8], http_charset: Option<&str>) -> Cow<'a,
             encoding,
             declares_utf8,
             ..
-        } if encoding == UTF_8 => {
-            if !is_utf8(body) {
-                redeclared(WINDOWS_1252.decode(body).0.into_owned())
-            } else if declares_utf8 {
-                Cow::Borrowed(body)
-            } else {
-                redeclared(String::from_utf8_lossy(body).into_owned())
-            }
-        }
+        } if encoding == UTF_8 => match simdutf8::basic::from_utf8(body) {
+            Err(_) => redeclared(WINDOWS_1252.decode(body).0.into_owned()),
+            Ok(text) if declares_utf8 => Cow::Borrowed(text),
+            Ok(text) => redeclared(text.to_owned()),
+        },
         Reading::Labelled { encoding, .. } => {
             redeclared(encoding.decode_without_bom_handling(body).0.into_owned())
         }
     }
-}
-
-/// Atom 0.3 (namespace `http://purl.org/atom/ns#`), which feed-rs does not
-/// read, rewritten as the Atom 1.0 it became: the namespace, and the
-/// elements 1.0 renamed. Other documents pass through untouched.
-pub(crate) fn upgrade_atom03(body: Cow<'_, [u8]>) -> Cow<'_, [u8]> {
-    const ATOM03: &[u8] = b"http://purl.org/atom/ns#";
-    let head = &body[..body.len().min(4096)];
-    if !head.windows(ATOM03.len()).any(|w| w == ATOM03) {
-        return body;
-    }
-    let Ok(text) = std::str::from_utf8(&body) else {
-        return body;
-    };
-    let mut text = text.replace("http://purl.org/atom/ns#", "http://www.w3.org/2005/Atom");
-    for (old, new) in [
-        ("issued", "published"),
-        ("modified", "updated"),
-        ("tagline", "subtitle"),
-        ("copyright", "rights"),
-        ("url", "uri"),
-    ] {
-        text = text
-            .replace(&format!("<{old}>"), &format!("<{new}>"))
-            .replace(&format!("<{old} "), &format!("<{new} "))
-            .replace(&format!("</{old}>"), &format!("</{new}>"));
-    }
-    Cow::Owned(decode_base64_elements(text).into_bytes())
-}
-
-/// Atom 0.3 could carry text base64-encoded (`mode="base64"`), which 1.0
-/// dropped: such an element gets its decoded text, escaped for XML. An
-/// element that does not decode is left as it was.
-fn decode_base64_elements(text: String) -> String {
-    use base64::Engine as _;
-    const MODES: [&str; 2] = [" mode=\"base64\"", " mode='base64'"];
-    if !MODES.iter().any(|m| text.contains(m)) {
-        return text;
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text.as_str();
-    while let Some((at, mode)) = MODES
-        .iter()
-        .filter_map(|m| rest.find(m).map(|at| (at, *m)))
-        .min_by_key(|(at, _)| *at)
-    {
-        // The start tag ends after the attribute; the text runs to the
-        // next tag, the element's end.
-        let after = &rest[at + mode.len()..];
-        let decoded = after.find('>').and_then(|close| {
-            let body = &after[close + 1..];
-            let end = body.find('<')?;
-            let bytes = base64::engine::general_purpose::STANDARD
-                .decode(body[..end].split_whitespace().collect::<String>())
-                .ok()?;
-            let decoded = String::from_utf8(bytes).ok()?;
-            Some((close, end, decoded))
-        });
-        match decoded {
-            Some((close, end, decoded)) => {
-                out.push_str(&rest[..at]);
-                out.push_str(&after[..=close]);
-                out.push_str(
-                    &decoded
-                        .replace('&', "&amp;")
-                        .replace('<', "&lt;")
-                        .replace('>', "&gt;"),
-                );
-                rest = &after[close + 1 + end..];
-            }
-            None => {
-                out.push_str(&rest[..at + mode.len()]);
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// The name of the encoding [`to_utf8`] reads `body` in, as feedparser
@@ -297,8 +215,8 @@ fn utf16_without_bom(body: &[u8]) -> Option<&'static Encoding> {
 mod tests {
     use super::*;
 
-    fn text(bytes: Cow<'_, [u8]>) -> String {
-        String::from_utf8(bytes.into_owned()).unwrap()
+    fn text(text: Cow<'_, str>) -> String {
+        text.into_owned()
     }
 
     #[test]
@@ -342,50 +260,6 @@ mod tests {
         assert_eq!(text(to_utf8(&with_bom, None)), expected);
         let utf32: Vec<u8> = doc.chars().flat_map(|c| (c as u32).to_be_bytes()).collect();
         assert_eq!(text(to_utf8(&utf32, None)), expected);
-    }
-
-    #[test]
-    fn atom03_becomes_atom10() {
-        let doc = br#"<feed version="0.3" xmlns="http://purl.org/atom/ns#"><tagline>t</tagline><entry><issued>2004-01-01T00:00:00Z</issued><author><url>http://a/</url></author></entry></feed>"#;
-        let out = text(upgrade_atom03(Cow::Borrowed(doc)));
-        assert!(
-            out.contains("xmlns=\"http://www.w3.org/2005/Atom\""),
-            "{out}"
-        );
-        assert!(
-            out.contains("<subtitle>t</subtitle>") && out.contains("<published>"),
-            "{out}"
-        );
-        assert!(out.contains("<uri>http://a/</uri>"), "{out}");
-        let atom10 = b"<feed xmlns=\"http://www.w3.org/2005/Atom\"/>";
-        assert!(matches!(
-            upgrade_atom03(Cow::Borrowed(atom10)),
-            Cow::Borrowed(_)
-        ));
-    }
-
-    #[test]
-    fn atom03_base64_text_is_decoded() {
-        // "Example <b>Atom</b>" and "<p>a &lt;b&gt;</p>", base64-encoded.
-        let doc = br#"<feed version="0.3" xmlns="http://purl.org/atom/ns#"><entry>
-            <title mode="base64">RXhhbXBsZSA8Yj5BdG9tPC9iPg==</title>
-            <summary mode='base64'>
-              PHA+YSAmbHQ7YiZndDs8L3A+
-            </summary>
-            <content mode="base64">not base64!</content></entry></feed>"#;
-        let out = text(upgrade_atom03(Cow::Borrowed(doc)));
-        assert!(
-            out.contains("<title>Example &lt;b&gt;Atom&lt;/b&gt;</title>"),
-            "{out}"
-        );
-        assert!(
-            out.contains("<summary>&lt;p&gt;a &amp;lt;b&amp;gt;&lt;/p&gt;</summary>"),
-            "{out}"
-        );
-        assert!(
-            out.contains(r#"<content mode="base64">not base64!</content>"#),
-            "{out}"
-        );
     }
 
     #[test]

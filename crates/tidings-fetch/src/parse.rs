@@ -1,10 +1,11 @@
-//! Any feed format (RSS 0.9x/1.0/2.0, Atom, JSON Feed, via feed-rs) into one
-//! [`ParsedFeed`].
+//! Any feed format (RSS 0.9x/1.0/2.0, Atom, JSON Feed, via tidings' own
+//! parser in [`crate::feed`]) into one [`ParsedFeed`] for ingestion.
 
-use feed_rs::model;
 use thiserror::Error;
 use tidings_core::{FeedEntry, ParsedFeed};
 use url::Url;
+
+use crate::feed::{self, Document, Text};
 
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum ParseError {
@@ -24,266 +25,135 @@ pub fn parse_feed(
     content_type: Option<&str>,
     base_url: &str,
 ) -> Result<ParsedFeed, ParseError> {
-    let (feed, skip_hours) = parse_model(body, content_type, base_url)?;
+    // The site sanitizes what it shows; ingestion keeps the feed's HTML.
+    let options = feed::Options {
+        sanitize_html: false,
+    };
+    let document = parse_document(body, content_type, base_url, options)?;
     let base = Url::parse(base_url).ok();
-    let mut parsed = convert(feed, base.as_ref());
-    parsed.skip_hours = skip_hours;
-    Ok(parsed)
+    Ok(convert(document, base.as_ref()))
 }
 
-/// The feed as feed-rs models it, after our decoding: every field the
-/// format carries, for callers that need more than [`ParsedFeed`] (the
-/// conformance suite scores this).
-pub fn parse_feed_model(
+/// The feed with every field its format carries, for callers that need
+/// more than [`ParsedFeed`] (the conformance suite scores this). A
+/// document that is not well-formed is read as far as it goes, its fault
+/// in `bozo`; it is an error only when nothing feed-like was found.
+pub fn parse_document(
     body: &[u8],
     content_type: Option<&str>,
     base_url: &str,
-) -> Result<model::Feed, ParseError> {
-    parse_model(body, content_type, base_url).map(|(feed, _)| feed)
-}
-
-fn parse_model(
-    body: &[u8],
-    content_type: Option<&str>,
-    base_url: &str,
-) -> Result<(model::Feed, Vec<u8>), ParseError> {
-    let body = crate::decode::upgrade_atom03(crate::decode::to_utf8(
-        body,
-        crate::decode::charset_of(content_type),
-    ));
-    let body = body.as_ref();
-    let text_start = skip_bom_and_space(body);
+    options: feed::Options,
+) -> Result<Document, ParseError> {
+    let text = crate::decode::to_utf8(body, crate::decode::charset_of(content_type));
+    let text_start = skip_bom_and_space(text.as_bytes());
     if text_start.is_empty() {
         return Err(ParseError::Empty);
     }
-    let parse = |bytes: &[u8]| -> Result<model::Feed, String> {
-        let parser = feed_rs::parser::Builder::new()
-            .base_uri(Some(base_url))
-            // feed-rs's default invents a random UUID for an entry without
-            // id and link, which would make every poll store it again. Leave
-            // it empty here and derive a stable one from the entry's text.
-            .id_generator(|_, _, _| String::new())
-            .build();
-        // quick-xml 0.42 (under feed-rs) panics on a second XML declaration
-        // naming another encoding mid-document; a hostile feed must not
-        // take a worker down with it.
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse(bytes))) {
-            Ok(result) => result.map_err(|e| e.to_string()),
-            Err(_) => Err("the XML parser gave up on this document".to_owned()),
-        }
-    };
-    let first = parse(body);
-    // Bare ampersands are the commonest breakage in real feeds; escape
-    // them and try once more before giving up.
-    let first = match first {
-        Err(error) => match repair_ampersands(body) {
-            Some(repaired) => parse(&repaired).map_err(|_| error),
-            None => Err(error),
-        },
-        ok => ok,
-    };
-    let feed = match first {
-        Ok(feed) => feed,
-        // An RSS document without a channel is an empty feed, not an error.
-        Err(_) if empty_rss_root(text_start).is_some() => {
-            empty_feed(empty_rss_root(text_start).unwrap_or(model::FeedType::RSS2))
-        }
-        Err(_) if looks_like_html(text_start, content_type) => {
+    let document = feed::parse_text(&text, base_url, options).map_err(ParseError::Malformed)?;
+    if document.version.is_empty() && document.entries.is_empty() {
+        if looks_like_html(text_start, content_type) {
             return Err(ParseError::NotAFeed(
                 content_type.unwrap_or("text/html").to_owned(),
             ));
         }
-        Err(error) => return Err(ParseError::Malformed(error)),
-    };
-    let mut feed = feed;
-    repair_c1_controls(&mut feed);
-    Ok((feed, skip_hours(body)))
+        return Err(ParseError::Malformed(document.bozo.unwrap_or_else(|| {
+            "no RSS, Atom or JSON Feed root element".to_owned()
+        })));
+    }
+    // A document cut short with nothing whole in it is an error, not an
+    // empty feed (a fault only in the details, such as an HTML entity,
+    // still gives what it says).
+    if let Some(reason) = &document.bozo
+        && document.truncated
+        && document.entries.is_empty()
+    {
+        return Err(ParseError::Malformed(reason.clone()));
+    }
+    Ok(document)
 }
 
-/// Old feeds write Windows-1252 punctuation as character references in
-/// the C1 range (`&#146;` for an apostrophe), as browsers read them (the
-/// HTML standard maps them so); XML takes them literally as invisible
-/// control characters. Titles and texts get the punctuation meant.
-fn repair_c1_controls(feed: &mut model::Feed) {
-    fn repair(text: &mut String) {
-        if !text.chars().any(|c| ('\u{80}'..='\u{9f}').contains(&c)) {
-            return;
-        }
-        *text = text
-            .chars()
-            .map(|c| match u8::try_from(u32::from(c)) {
-                Ok(byte @ 0x80..=0x9f) => {
-                    let bytes = [byte];
-                    let (decoded, _) =
-                        encoding_rs::WINDOWS_1252.decode_without_bom_handling(&bytes);
-                    decoded.chars().next().unwrap_or(c)
-                }
-                _ => c,
-            })
-            .collect();
-    }
-    for text in feed.title.iter_mut().chain(feed.description.iter_mut()) {
-        repair(&mut text.content);
-    }
-    for entry in &mut feed.entries {
-        for text in entry.title.iter_mut().chain(entry.summary.iter_mut()) {
-            repair(&mut text.content);
-        }
-        if let Some(body) = entry.content.as_mut().and_then(|c| c.body.as_mut()) {
-            repair(body);
-        }
-    }
-}
-
-/// The document with every `&` that starts no character or entity
-/// reference written as `&amp;`; `None` when there is none to fix.
-fn repair_ampersands(body: &[u8]) -> Option<Vec<u8>> {
-    fn starts_reference(rest: &[u8]) -> bool {
-        let end = rest.iter().take(32).position(|b| *b == b';');
-        let Some(end) = end else { return false };
-        let name = &rest[..end];
-        match name {
-            [b'#', b'x' | b'X', hex @ ..] => {
-                !hex.is_empty() && hex.iter().all(u8::is_ascii_hexdigit)
-            }
-            [b'#', digits @ ..] => !digits.is_empty() && digits.iter().all(u8::is_ascii_digit),
-            [first, rest @ ..] => {
-                first.is_ascii_alphabetic()
-                    && rest
-                        .iter()
-                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-            }
-            [] => false,
-        }
-    }
-    let mut out = Vec::with_capacity(body.len() + 64);
-    let mut changed = false;
-    let mut last = 0;
-    for at in memchr::memchr_iter(b'&', body) {
-        if !starts_reference(&body[at + 1..]) {
-            out.extend_from_slice(&body[last..at]);
-            out.extend_from_slice(b"&amp;");
-            last = at + 1;
-            changed = true;
-        }
-    }
-    if !changed {
-        return None;
-    }
-    out.extend_from_slice(&body[last..]);
-    Some(out)
-}
-
-/// The feed type when the document's root is an RSS element with no
-/// channel inside (`<rss version="2.0"></rss>`).
-fn empty_rss_root(text: &[u8]) -> Option<model::FeedType> {
-    let text = String::from_utf8_lossy(&text[..text.len().min(4096)]);
-    let mut rest = text.as_ref();
-    // Skip the prolog: declarations, comments, doctype.
-    loop {
-        rest = rest.trim_start();
-        if let Some(after) = rest.strip_prefix("<?") {
-            rest = &after[after.find("?>")? + 2..];
-        } else if let Some(after) = rest.strip_prefix("<!--") {
-            rest = &after[after.find("-->")? + 3..];
-        } else if let Some(after) = rest.strip_prefix("<!") {
-            rest = &after[after.find('>')? + 1..];
-        } else {
-            break;
-        }
-    }
-    let tag = rest.strip_prefix('<')?;
-    let name_end = tag.find(|c: char| c.is_whitespace() || c == '>' || c == '/')?;
-    let name = tag[..name_end].to_ascii_lowercase();
-    let name = name.rsplit(':').next().unwrap_or_default();
-    let has_channel = text.contains("<channel") || text.contains(":channel");
-    match name {
-        "rss" if !has_channel => Some(if tag.contains("version=\"0.9") {
-            model::FeedType::RSS0
-        } else {
-            model::FeedType::RSS2
-        }),
-        "rdf" if !has_channel => Some(model::FeedType::RSS1),
-        _ => None,
-    }
-}
-
-fn empty_feed(feed_type: model::FeedType) -> model::Feed {
-    model::Feed {
-        feed_type,
-        id: String::new(),
-        title: None,
-        updated: None,
-        authors: Vec::new(),
-        description: None,
-        links: Vec::new(),
-        categories: Vec::new(),
-        contributors: Vec::new(),
-        generator: None,
-        icon: None,
-        language: None,
-        logo: None,
-        published: None,
-        rating: None,
-        rights: None,
-        ttl: None,
-        people: Vec::new(),
-        entries: Vec::new(),
-    }
-}
-
-fn convert(feed: model::Feed, base: Option<&Url>) -> ParsedFeed {
-    let language = feed.language.clone();
-    let entries = feed
+fn convert(document: Document, base: Option<&Url>) -> ParsedFeed {
+    let meta = document.feed;
+    let language = meta.common.language.clone();
+    let entries = document
         .entries
         .into_iter()
         .filter_map(|entry| convert_entry(entry, base, language.as_deref()))
         .collect();
     let link = |rel: &str| {
-        feed.links
+        meta.common
+            .links
             .iter()
-            .find(|l| l.rel.as_deref() == Some(rel))
+            .find(|l| l.rel == rel)
             .and_then(|l| absolute(l.href.trim(), base))
     };
     ParsedFeed {
-        title: feed
+        title: meta
+            .common
             .title
             .as_ref()
             .map(|t| without_nul(plain_text(t)))
             .filter(|t| !t.is_empty()),
-        site_url: alternate_link(&feed.links).and_then(|href| absolute(href, base)),
-        ttl_minutes: feed.ttl,
-        skip_hours: Vec::new(),
+        site_url: page_link(&meta.common).and_then(|href| absolute(href, base)),
+        ttl_minutes: meta.ttl.as_deref().and_then(|t| t.trim().parse().ok()),
+        skip_hours: {
+            let mut hours = meta.skip_hours.clone();
+            hours.sort_unstable();
+            hours
+        },
         hub_url: link("hub"),
         self_url: link("self"),
         entries,
     }
 }
 
+/// Feed text as HTML: HTML as the publisher wrote it (links made
+/// absolute), plain text escaped.
+fn as_html(text: Text) -> String {
+    if text.is_html() {
+        text.value
+    } else {
+        let mut out = String::with_capacity(text.value.len());
+        crate::feed::escape_html_into(&text.value, &mut out);
+        out
+    }
+}
+
 fn convert_entry(
-    entry: model::Entry,
+    entry: feed::Entry,
     base: Option<&Url>,
     feed_language: Option<&str>,
 ) -> Option<FeedEntry> {
-    let url = alternate_link(&entry.links)
+    let common = &entry.common;
+    let url = page_link(common)
         .and_then(|href| absolute(href, base))
         .and_then(|u| crate::canonical::clean_url(&u))
         .map(String::from);
-    let title = entry
+    let title = common
         .title
         .as_ref()
         .map(plain_text)
         .filter(|t| !t.is_empty());
+    let text_language = entry
+        .content
+        .first()
+        .or(entry.summary.as_ref())
+        .and_then(|t| t.language.clone());
     let summary = entry
         .summary
-        .map(|s| s.content)
+        .clone()
+        .map(as_html)
         .filter(|s| !s.trim().is_empty());
     let content = entry
         .content
-        .and_then(|c| c.body)
+        .iter()
+        .find(|c| c.is_html())
+        .or(entry.content.first())
+        .cloned()
+        .map(as_html)
         .filter(|c| !c.trim().is_empty());
     let author = Some(
-        entry
+        common
             .authors
             .iter()
             .filter_map(|p| {
@@ -298,7 +168,7 @@ fn convert_entry(
     )
     .filter(|a| !a.is_empty());
 
-    let guid = match entry.id.trim() {
+    let guid = match common.id.as_deref().map(str::trim).unwrap_or_default() {
         "" => match &url {
             Some(url) => url.clone(),
             None => {
@@ -314,6 +184,11 @@ fn convert_entry(
     };
 
     let content_hash = content_hash(&[title.as_deref(), summary.as_deref(), content.as_deref()]);
+    let published_at = common
+        .published
+        .as_ref()
+        .and_then(|d| d.parsed)
+        .or_else(|| common.updated.as_ref().and_then(|d| d.parsed));
     Some(FeedEntry {
         guid: without_nul(guid),
         url_key: url.as_deref().and_then(crate::canonical::url_key),
@@ -323,18 +198,21 @@ fn convert_entry(
         author: author.map(without_nul),
         summary: summary.map(without_nul),
         content: content.map(without_nul),
-        language: entry.language.or_else(|| feed_language.map(str::to_owned)),
-        published_at: entry.published.or(entry.updated),
+        language: common
+            .language
+            .clone()
+            .or(text_language)
+            .or_else(|| feed_language.map(str::to_owned)),
+        published_at,
     })
 }
 
 /// A title as plain text: markup in HTML-typed titles (Atom `type="html"`,
 /// RSS titles carrying tags) is reduced to its text, whitespace collapsed.
-fn plain_text(text: &model::Text) -> String {
-    let content = text.content.trim();
-    let is_html = text.content_type.subty() == "html"
-        || (content.contains('<') && content.contains('>'))
-        || content.contains('&');
+fn plain_text(text: &Text) -> String {
+    let content = text.value.trim();
+    let is_html =
+        text.is_html() || (content.contains('<') && content.contains('>')) || content.contains('&');
     let flat = if is_html {
         scraper::Html::parse_fragment(content)
             .root_element()
@@ -376,13 +254,26 @@ fn without_nul(text: String) -> String {
     }
 }
 
-/// The link to the human-readable page: `rel="alternate"` or no rel.
-fn alternate_link(links: &[model::Link]) -> Option<&str> {
-    links
-        .iter()
-        .find(|l| matches!(l.rel.as_deref(), None | Some("alternate")))
-        .or_else(|| links.iter().find(|l| l.rel.as_deref() != Some("self")))
-        .map(|l| l.href.trim())
+/// The link to the human-readable page: the alternate link, else any link
+/// but the feed's own.
+fn page_link(common: &feed::Common) -> Option<&str> {
+    common
+        .link
+        .as_deref()
+        .or_else(|| {
+            common
+                .links
+                .iter()
+                .find(|l| l.rel == "alternate")
+                .or_else(|| {
+                    common
+                        .links
+                        .iter()
+                        .find(|l| !matches!(l.rel.as_str(), "self" | "hub" | "enclosure"))
+                })
+                .map(|l| l.href.as_str())
+        })
+        .map(str::trim)
         .filter(|href| !href.is_empty())
 }
 
@@ -403,36 +294,6 @@ fn content_hash(parts: &[Option<&str>]) -> String {
         hasher.update(&[0]);
     }
     format!("xxh3:{:032x}", hasher.digest128())
-}
-
-/// RSS `<skipHours>`: a flat list of `<hour>` numbers, which feed-rs does
-/// not model. Read only from the channel's own element.
-fn skip_hours(body: &[u8]) -> Vec<u8> {
-    const OPEN: &[u8] = b"<skipHours>";
-    const CLOSE: &[u8] = b"</skipHours>";
-    let Some(start) = find(body, OPEN) else {
-        return Vec::new();
-    };
-    let inner = &body[start + OPEN.len()..];
-    let Some(end) = find(inner, CLOSE) else {
-        return Vec::new();
-    };
-    let inner = String::from_utf8_lossy(&inner[..end]);
-    let mut hours: Vec<u8> = inner
-        .split("<hour>")
-        .skip(1)
-        .filter_map(|part| part.split("</hour>").next()?.trim().parse::<u8>().ok())
-        // RSS counts 0-23; some feeds write 24 for midnight.
-        .map(|h| if h == 24 { 0 } else { h })
-        .filter(|h| *h < 24)
-        .collect();
-    hours.sort_unstable();
-    hours.dedup();
-    hours
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    memchr::memmem::find(haystack, needle)
 }
 
 fn skip_bom_and_space(body: &[u8]) -> &[u8] {
@@ -669,6 +530,27 @@ mod tests {
         assert_eq!(
             feed.entries[1].author.as_deref(),
             Some("desk@paper.example")
+        );
+    }
+
+    #[test]
+    fn atom03_is_read_with_its_base64_text() {
+        // "Example <b>Atom</b>", base64-encoded; the content is not base64.
+        let doc = br#"<feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>t</title>
+            <entry><id>1</id><issued>2004-01-01T00:00:00Z</issued>
+            <title mode="base64" type="text/html">RXhhbXBsZSA8Yj5BdG9tPC9iPg==</title>
+            <link rel="alternate" type="text/html" href="https://a.example/1"/>
+            <author><name>Ann</name><url>http://a/</url></author>
+            <content mode="base64" type="text/html">not base64!</content></entry></feed>"#;
+        let feed = parse_feed(doc, None, BASE).unwrap();
+        let entry = &feed.entries[0];
+        assert_eq!(entry.title.as_deref(), Some("Example Atom"));
+        assert_eq!(entry.url.as_deref(), Some("https://a.example/1"));
+        assert_eq!(entry.author.as_deref(), Some("Ann"));
+        assert_eq!(entry.content.as_deref(), Some("not base64!"));
+        assert_eq!(
+            entry.published_at.unwrap().to_rfc3339(),
+            "2004-01-01T00:00:00+00:00"
         );
     }
 

@@ -1,0 +1,1501 @@
+//! RSS 0.9x/1.0/2.0, Atom 0.3/1.0 and CDF in one streaming pass over
+//! quick-xml's events. Namespaces are matched by URI (any prefix the
+//! document chose), elements the handlers do not know are kept as
+//! `prefix_name` extras, and a document that is not well-formed is read as
+//! far as it goes and flagged (`bozo`), never refused outright: the
+//! entries before a broken one still count.
+
+use std::borrow::Cow;
+use std::rc::Rc;
+
+use quick_xml::NsReader;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::{Namespace, ResolveResult};
+use url::Url;
+
+use super::dates::parse_date;
+use super::model::{
+    Chapter, Common, Date, Document, Entry, Generator, Image, Link, Meta, Person, Place, Tag, Text,
+    TextInput,
+};
+use super::{Options, html};
+
+/// Namespace URIs → the prefix feed readers know them by. Feed formats'
+/// own namespaces map to no prefix.
+fn known_prefix(uri: &str) -> Option<&'static str> {
+    let uri = uri.trim();
+    let lower;
+    let uri = if uri.bytes().any(|b| b.is_ascii_uppercase()) {
+        lower = uri.to_ascii_lowercase();
+        lower.as_str()
+    } else {
+        uri
+    };
+    Some(match uri.trim_end_matches('/') {
+        "http://backend.userland.com/rss"
+        | "http://blogs.law.harvard.edu/tech/rss"
+        | "http://purl.org/rss/1.0"
+        | "http://my.netscape.com/rdf/simple/0.9"
+        | "http://example.com/newformat#"
+        | "http://example.com/necho"
+        | "http://purl.org/echo"
+        | "uri/of/echo/namespace#"
+        | "http://purl.org/pie"
+        | "http://purl.org/atom/ns#"
+        | "http://www.w3.org/2005/atom"
+        | "http://purl.org/rss/1.0/modules/rss091#" => "",
+        "http://webns.net/mvcb" => "admin",
+        "http://purl.org/rss/1.0/modules/aggregation" => "ag",
+        "http://purl.org/rss/1.0/modules/annotate" => "annotate",
+        "http://media.tangent.org/rss/1.0" => "audio",
+        "http://backend.userland.com/blogchannelmodule" => "blogChannel",
+        "http://creativecommons.org/ns#license" | "http://web.resource.org/cc" => "cc",
+        "http://cyber.law.harvard.edu/rss/creativecommonsrssmodule.html"
+        | "http://backend.userland.com/creativecommonsrssmodule" => "creativeCommons",
+        "http://purl.org/rss/1.0/modules/company" => "co",
+        "http://purl.org/rss/1.0/modules/content" => "content",
+        "http://my.theinfo.org/changed/1.0/rss" => "cp",
+        "http://purl.org/dc/elements/1.1" => "dc",
+        "http://purl.org/dc/terms" => "dcterms",
+        "http://purl.org/rss/1.0/modules/email" => "email",
+        "http://purl.org/rss/1.0/modules/event" => "ev",
+        "http://rssnamespace.org/feedburner/ext/1.0" => "feedburner",
+        "http://freshmeat.net/rss/fm" => "fm",
+        "http://xmlns.com/foaf/0.1" => "foaf",
+        "http://www.w3.org/2003/01/geo/wgs84_pos#" => "geo",
+        "http://www.georss.org/georss" => "georss",
+        "http://www.opengis.net/gml" => "gml",
+        "http://postneo.com/icbm" => "icbm",
+        "http://purl.org/rss/1.0/modules/image" => "image",
+        "http://www.itunes.com/dtds/podcast-1.0.dtd"
+        | "http://example.com/dtds/podcast-1.0.dtd" => "itunes",
+        "http://purl.org/rss/1.0/modules/link" => "l",
+        "http://search.yahoo.com/mrss" => "media",
+        "http://madskills.com/public/xml/rss/module/pingback" => "pingback",
+        "http://prismstandard.org/namespaces/1.2/basic" => "prism",
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#" => "rdf",
+        "http://www.w3.org/2000/01/rdf-schema#" => "rdfs",
+        "http://purl.org/rss/1.0/modules/reference" => "ref",
+        "http://purl.org/rss/1.0/modules/richequiv" => "reqv",
+        "http://purl.org/rss/1.0/modules/search" => "search",
+        "http://purl.org/rss/1.0/modules/slash" => "slash",
+        "http://schemas.xmlsoap.org/soap/envelope" => "soap",
+        "http://purl.org/rss/1.0/modules/servicestatus" => "ss",
+        "http://hacks.benhammersley.com/rss/streaming" => "str",
+        "http://purl.org/rss/1.0/modules/subscription" => "sub",
+        "http://purl.org/rss/1.0/modules/syndication" => "sy",
+        "http://schemas.pocketsoap.com/rss/mydescmodule" => "szf",
+        "http://purl.org/rss/1.0/modules/taxonomy" => "taxo",
+        "http://purl.org/rss/1.0/modules/threading" => "thr",
+        "http://purl.org/rss/1.0/modules/textinput" => "ti",
+        "http://madskills.com/public/xml/rss/module/trackback" => "trackback",
+        "http://wellformedweb.org/commentapi" => "wfw",
+        "http://purl.org/rss/1.0/modules/wiki" => "wiki",
+        "http://www.w3.org/1999/xhtml" => "xhtml",
+        "http://www.w3.org/1999/xlink" => "xlink",
+        "http://www.w3.org/xml/1998/namespace" => "xml",
+        "http://podlove.org/simple-chapters" => "psc",
+        _ => return None,
+    })
+}
+
+/// An element open on the stack: its name, and the base URL and language
+/// in force inside it.
+struct Frame<'a> {
+    /// The name as written, to match its end tag.
+    qname: &'a str,
+    name: String,
+    base: Rc<str>,
+    lang: Option<String>,
+}
+
+/// Text being gathered for the innermost element that wants it.
+struct Capture {
+    name: String,
+    depth: usize,
+    text: String,
+    /// A text construct (title, summary, content…): child elements are
+    /// part of its markup. Otherwise a child element means this was a
+    /// container after all, and the capture is dropped.
+    construct: Option<Construct>,
+}
+
+struct Construct {
+    mime: String,
+    base64: bool,
+    src: Option<String>,
+    base: Rc<str>,
+    lang: Option<String>,
+    /// Inline XHTML: references stay escaped, as markup.
+    markup: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Author,
+    Contributor,
+    Publisher,
+}
+
+struct Parser<'a> {
+    /// The document's own URL: the base of its relative links.
+    doc_url: &'a str,
+    options: Options,
+    doc: Document,
+    frames: Vec<Frame<'a>>,
+    capture: Option<Capture>,
+    in_feed: bool,
+    in_entry: bool,
+    in_image: bool,
+    in_textinput: bool,
+    in_skip_hours: bool,
+    source: Option<Meta>,
+    person: Option<(Role, Person, usize)>,
+    /// The RSS `<guid>` may be the link (isPermaLink not "false").
+    guid_is_permalink: bool,
+    /// `<language>` read so far: the default for text without xml:lang.
+    default_lang: Option<String>,
+    in_chapters: bool,
+}
+
+/// Parses an XML feed (already UTF-8) fetched from `base_url`.
+pub fn parse<'a>(src: &'a str, base_url: &'a str, options: Options) -> Document {
+    let mut reader = NsReader::from_str(src);
+    let config = reader.config_mut();
+    config.expand_empty_elements = true;
+    config.check_end_names = false;
+    config.allow_unmatched_ends = true;
+    config.allow_dangling_amp = true;
+    let mut parser = Parser {
+        doc_url: base_url,
+        options,
+        doc: Document::default(),
+        frames: Vec::new(),
+        capture: None,
+        in_feed: false,
+        in_entry: false,
+        in_image: false,
+        in_textinput: false,
+        in_skip_hours: false,
+        source: None,
+        person: None,
+        guid_is_permalink: false,
+        default_lang: None,
+        in_chapters: false,
+    };
+    let mut root_seen = false;
+    loop {
+        let before = reader.buffer_position() as usize;
+        let (uri, event) = match reader.read_resolved_event() {
+            Ok((ns, event)) => {
+                let uri = match ns {
+                    ResolveResult::Bound(Namespace(uri)) => Ok(Some(uri.to_owned())),
+                    ResolveResult::Unknown(prefix) => Err(prefix.to_owned()),
+                    ResolveResult::Unbound => Ok(None),
+                };
+                (uri, event)
+            }
+            Err(error) => {
+                parser.flag(format!("not well-formed XML: {error}"));
+                parser.doc.truncated = true;
+                break;
+            }
+        };
+        match (uri, event) {
+            (uri, Event::Start(start)) => {
+                let after = reader.buffer_position() as usize;
+                let raw = &src[before.min(after)..after];
+                let uri = uri.unwrap_or_else(|prefix| {
+                    parser.flag(format!("undeclared namespace prefix {prefix}"));
+                    None
+                });
+                // Most elements carry no attributes: skip the work then.
+                let attrs = if start.attributes_raw().trim().is_empty() {
+                    Vec::new()
+                } else {
+                    attributes(&reader, &start)
+                };
+                if !root_seen {
+                    root_seen = true;
+                    parser.root(&start, &attrs);
+                }
+                parser.start(&start, uri.as_deref(), attrs, raw);
+            }
+            (_, Event::End(end)) => {
+                let after = reader.buffer_position() as usize;
+                let raw = &src[before.min(after)..after];
+                parser.end(end.name().0, raw);
+            }
+            (_, Event::Text(text)) => {
+                if let Some(capture) = parser.capture.as_mut() {
+                    capture.text.push_str(&text.xml10_content());
+                }
+            }
+            (_, Event::CData(data)) => {
+                if let Some(capture) = parser.capture.as_mut() {
+                    let data = data.xml10_content();
+                    if capture.construct.as_ref().is_some_and(|c| c.markup) {
+                        html::escape_into(&data, &mut capture.text);
+                    } else {
+                        capture.text.push_str(&data);
+                    }
+                }
+            }
+            (_, Event::GeneralRef(reference)) => {
+                let name: &str = &reference;
+                let markup = parser
+                    .capture
+                    .as_ref()
+                    .and_then(|c| c.construct.as_ref())
+                    .is_some_and(|c| c.markup);
+                let resolved: Option<Cow<'_, str>> = match reference.resolve_char_ref() {
+                    Ok(Some(c)) => Some(Cow::Owned(windows_1252_control(c).to_string())),
+                    Ok(None) => quick_xml::escape::resolve_xml_entity(name)
+                        .or_else(|| quick_xml::escape::resolve_html5_entity(name))
+                        .map(Cow::Borrowed),
+                    Err(_) => None,
+                };
+                if resolved.is_some()
+                    && quick_xml::escape::resolve_xml_entity(name).is_none()
+                    && !name.starts_with('#')
+                {
+                    // HTML's entities are not XML's: a strict parser
+                    // stops here; we read them as a browser would.
+                    parser.flag(format!("undefined entity &{name};"));
+                }
+                if let Some(capture) = parser.capture.as_mut() {
+                    match resolved {
+                        Some(_) if markup => {
+                            capture.text.push('&');
+                            capture.text.push_str(name);
+                            capture.text.push(';');
+                        }
+                        Some(text) => capture.text.push_str(&text),
+                        None => {
+                            capture.text.push('&');
+                            capture.text.push_str(name);
+                            capture.text.push(';');
+                        }
+                    }
+                }
+            }
+            (_, Event::DocType(doctype)) => {
+                let doctype = doctype.xml10_content();
+                if doctype.contains("-//Netscape Communications//DTD RSS 0.91//EN") {
+                    parser.doc.version = "rss091n".into();
+                }
+            }
+            (_, Event::Eof) => break,
+            _ => {}
+        }
+    }
+    if parser.frames.len() > 1 {
+        parser.flag("the document ends inside an element".to_owned());
+        parser.doc.truncated = true;
+    }
+    // Close what the document left open, so what was read counts, except
+    // an entry cut off in the middle: it comes whole with the next poll.
+    if parser.in_entry {
+        parser.doc.entries.pop();
+        parser.in_entry = false;
+        parser.source = None;
+    }
+    while let Some(frame) = parser.frames.pop() {
+        parser.close_frame(frame, "");
+    }
+    parser.doc
+}
+
+/// Old feeds write Windows-1252 punctuation as references to C1 control
+/// characters (`&#146;` for an apostrophe), as browsers read them; XML
+/// takes them literally as invisible controls. Readers want what was meant.
+fn windows_1252_control(c: char) -> char {
+    match u8::try_from(u32::from(c)) {
+        Ok(byte @ 0x80..=0x9f) => {
+            let bytes = [byte];
+            let (decoded, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&bytes);
+            decoded.chars().next().unwrap_or(c)
+        }
+        _ => c,
+    }
+}
+
+/// An element's attributes: names lowercased, `xml:*`, `rdf:*` and other
+/// namespaced ones by their prefixed name, values unescaped (HTML
+/// entities too).
+fn attributes(reader: &NsReader<&[u8]>, start: &BytesStart<'_>) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for attr in start.html_attributes().with_checks(false).flatten() {
+        let qname = attr.key.0;
+        if qname == "xmlns" || qname.starts_with("xmlns:") {
+            out.push((qname.to_owned(), attr_value(&attr)));
+            continue;
+        }
+        let (ns, local) = reader.resolver().resolve_attribute(attr.key);
+        let local = local.into_inner().to_ascii_lowercase();
+        let key = match ns {
+            ResolveResult::Bound(Namespace(uri)) => match known_prefix(uri) {
+                Some("") | None => local,
+                Some(prefix) => format!("{prefix}:{local}"),
+            },
+            _ => match qname.split_once(':') {
+                Some(("xml", _)) => format!("xml:{local}"),
+                _ => local,
+            },
+        };
+        out.push((key, attr_value(&attr)));
+    }
+    out
+}
+
+fn attr_value(attr: &quick_xml::events::attributes::Attribute<'_>) -> String {
+    attr.normalized_value_with(quick_xml::XmlVersion::Implicit1_0, 4, |name| {
+        quick_xml::escape::resolve_xml_entity(name)
+            .or_else(|| quick_xml::escape::resolve_html5_entity(name))
+    })
+    .map(Cow::into_owned)
+    .unwrap_or_else(|_| attr.value.to_string())
+}
+
+fn get<'v>(attrs: &'v [(String, String)], key: &str) -> Option<&'v str> {
+    attrs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+}
+
+fn resolve(base: &str, href: &str) -> String {
+    let href = href.trim();
+    if href.is_empty() {
+        return base.to_owned();
+    }
+    match Url::parse(base).and_then(|b| b.join(href)) {
+        Ok(url)
+            if matches!(
+                url.scheme(),
+                "http" | "https" | "ftp" | "file" | "magnet" | "mailto" | "feed" | "urn" | "tag"
+            ) =>
+        {
+            url.to_string()
+        }
+        _ => href.to_owned(),
+    }
+}
+
+/// Atom's `type` / `mode` values, and RSS's, as media types.
+fn mime_of(kind: &str) -> String {
+    match kind.trim().to_ascii_lowercase().as_str() {
+        "text" | "plain" | "" => "text/plain".into(),
+        "html" => "text/html".into(),
+        "xhtml" => "application/xhtml+xml".into(),
+        other => other.to_owned(),
+    }
+}
+
+impl<'a> Parser<'a> {
+    fn flag(&mut self, reason: String) {
+        self.doc.bozo.get_or_insert(reason);
+    }
+
+    fn base(&self) -> &str {
+        self.frames.last().map_or(self.doc_url, |f| &f.base)
+    }
+
+    fn base_rc(&self) -> Rc<str> {
+        self.frames
+            .last()
+            .map_or_else(|| Rc::from(self.doc_url), |f| f.base.clone())
+    }
+
+    fn lang(&self) -> Option<String> {
+        self.frames
+            .last()
+            .and_then(|f| f.lang.clone())
+            .or_else(|| self.default_lang.clone())
+    }
+
+    fn is_atom(&self) -> bool {
+        self.doc.version.starts_with("atom")
+    }
+
+    /// The root element names the format.
+    fn root(&mut self, start: &BytesStart<'_>, attrs: &[(String, String)]) {
+        for (key, value) in attrs {
+            if key != "xmlns" || !self.doc.version.is_empty() {
+                continue;
+            }
+            let uri = value.trim().to_ascii_lowercase();
+            let uri = uri.trim_end_matches('/');
+            self.doc.version = match uri {
+                "http://www.w3.org/2005/atom" => "atom10",
+                "http://purl.org/rss/1.0" => "rss10",
+                "http://my.netscape.com/rdf/simple/0.9" => "rss090",
+                _ => continue,
+            }
+            .into();
+        }
+        let local = start.local_name().into_inner().to_ascii_lowercase();
+        let version = get(attrs, "version").unwrap_or_default().trim();
+        match local.as_str() {
+            "rss" if self.doc.version.is_empty() || self.doc.version == "rss091n" => {
+                if self.doc.version.is_empty() || version != "0.91" {
+                    self.doc.version = match version {
+                        "0.91" => "rss091u",
+                        "0.92" => "rss092",
+                        "0.93" => "rss093",
+                        "0.94" => "rss094",
+                        v if v.starts_with("2.") => "rss20",
+                        _ => "rss",
+                    }
+                    .into();
+                }
+            }
+            "feed" if self.doc.version.is_empty() => {
+                self.doc.version = match version {
+                    "0.1" => "atom01",
+                    "0.2" => "atom02",
+                    "0.3" => "atom03",
+                    _ => "atom",
+                }
+                .into();
+            }
+            "channel" if self.doc.version.is_empty() => self.doc.version = "cdf".into(),
+            _ => {}
+        }
+    }
+
+    fn common(&mut self) -> &mut Common {
+        if let Some(source) = self.source.as_mut() {
+            return &mut source.common;
+        }
+        if self.in_entry
+            && let Some(entry) = self.doc.entries.last_mut()
+        {
+            return &mut entry.common;
+        }
+        &mut self.doc.feed.common
+    }
+
+    fn meta(&mut self) -> Option<&mut Meta> {
+        if let Some(source) = self.source.as_mut() {
+            return Some(source);
+        }
+        (!self.in_entry).then_some(&mut self.doc.feed)
+    }
+
+    fn entry(&mut self) -> Option<&mut Entry> {
+        if self.in_entry && self.source.is_none() {
+            self.doc.entries.last_mut()
+        } else {
+            None
+        }
+    }
+
+    fn start(
+        &mut self,
+        start: &BytesStart<'_>,
+        uri: Option<&str>,
+        attrs: Vec<(String, String)>,
+        raw: &'a str,
+    ) {
+        // The name as written, borrowed from the source: `<` then the name.
+        let qname_len = start.name().0.len();
+        let qname = raw
+            .find('<')
+            .and_then(|at| raw.get(at + 1..at + 1 + qname_len))
+            .unwrap_or_default();
+        let local = start.local_name().into_inner();
+        let prefix = match uri.map(known_prefix) {
+            Some(Some(prefix)) => prefix,
+            // An unknown namespace keeps the document's own prefix.
+            _ => qname.split_once(':').map_or("", |(p, _)| p),
+        };
+        let mut name = String::with_capacity(prefix.len() + 1 + local.len());
+        if !prefix.is_empty() {
+            name.push_str(prefix);
+            name.push('_');
+        }
+        name.extend(local.chars().map(|c| c.to_ascii_lowercase()));
+
+        // Inside a text construct every element is markup.
+        if let Some(capture) = self.capture.as_mut() {
+            if capture.construct.is_some() {
+                capture.text.push_str(raw);
+                self.frames.push(Frame {
+                    qname,
+                    name,
+                    base: self.base_rc(),
+                    lang: None,
+                });
+                return;
+            }
+            // A child element: what was being captured is a container.
+            self.capture = None;
+        }
+
+        let base = match get(&attrs, "xml:base") {
+            Some(b) if self.base().is_empty() => Rc::from(b.trim()),
+            Some(b) => Rc::from(resolve(self.base(), b)),
+            None => self.base_rc(),
+        };
+        let lang = get(&attrs, "xml:lang").map(str::to_owned);
+        self.frames.push(Frame {
+            qname,
+            name: name.clone(),
+            base,
+            lang,
+        });
+        let depth = self.frames.len();
+        self.open(&name, &attrs, depth);
+    }
+
+    fn capture_plain(&mut self, name: &str, depth: usize) {
+        self.capture = Some(Capture {
+            name: name.to_owned(),
+            depth,
+            text: String::new(),
+            construct: None,
+        });
+    }
+
+    fn capture_text(
+        &mut self,
+        name: &str,
+        attrs: &[(String, String)],
+        default: &str,
+        depth: usize,
+    ) {
+        let kind = get(attrs, "type");
+        let mime = match kind {
+            Some(kind) => mime_of(kind),
+            None => default.to_owned(),
+        };
+        let base64 = get(attrs, "mode").is_some_and(|m| m.eq_ignore_ascii_case("base64"));
+        let markup =
+            mime == "application/xhtml+xml" || mime.ends_with("+xml") || mime.ends_with("/xml");
+        let src = get(attrs, "src").map(|s| resolve(self.base(), s));
+        self.capture = Some(Capture {
+            name: name.to_owned(),
+            depth,
+            text: String::new(),
+            construct: Some(Construct {
+                mime,
+                base64,
+                src,
+                base: self.base_rc(),
+                lang: self.lang(),
+                markup,
+            }),
+        });
+    }
+
+    fn open(&mut self, name: &str, attrs: &[(String, String)], depth: usize) {
+        match name {
+            "rss" | "rdf_rdf" | "feed" if depth == 1 => self.in_feed = true,
+            "channel" => self.in_feed = true,
+            "item" | "entry" => {
+                self.in_entry = true;
+                self.doc.entries.push(Entry::default());
+                self.guid_is_permalink = false;
+                if let Some(about) = get(attrs, "rdf:about")
+                    && let Some(entry) = self.doc.entries.last_mut()
+                {
+                    entry.common.id = Some(about.to_owned());
+                }
+            }
+            "source" if self.in_entry => {
+                if let Some(url) = get(attrs, "url") {
+                    // RSS: a title and the feed's URL.
+                    let mut meta = Meta::default();
+                    meta.common.links.push(Link {
+                        rel: "self".into(),
+                        href: resolve(self.base(), url),
+                        ..Link::default()
+                    });
+                    self.source = Some(meta);
+                    self.capture_plain("source", depth);
+                } else {
+                    self.source = Some(Meta::default());
+                }
+            }
+            "image" if get(attrs, "rdf:resource").is_none() || self.in_feed => {
+                self.in_image = true;
+                self.common().image.get_or_insert_with(Image::default);
+            }
+            "textinput" => {
+                self.in_textinput = true;
+                if let Some(meta) = self.meta() {
+                    meta.textinput.get_or_insert_with(TextInput::default);
+                }
+            }
+            "skiphours" => self.in_skip_hours = true,
+            "author" | "contributor" | "itunes_owner" => {
+                let role = match name {
+                    "author" => Role::Author,
+                    "contributor" => Role::Contributor,
+                    _ => Role::Publisher,
+                };
+                self.person = Some((role, Person::default(), depth));
+                if name != "itunes_owner" {
+                    // RSS `<author>` is text; Atom's has children.
+                    self.capture_plain(name, depth);
+                }
+            }
+            "title" | "dc_title" => self.capture_text(name, attrs, "text/plain", depth),
+            "description" | "dc_description" => self.capture_text(name, attrs, "text/html", depth),
+            "summary" | "itunes_summary" => {
+                let default = if self.is_atom() {
+                    "text/plain"
+                } else {
+                    "text/html"
+                };
+                self.capture_text(name, attrs, default, depth)
+            }
+            "subtitle" | "tagline" | "itunes_subtitle" | "info" | "rights" | "copyright"
+            | "dc_rights" => self.capture_text(name, attrs, "text/plain", depth),
+            "content" => {
+                let default = if self.is_atom() {
+                    "text/plain"
+                } else {
+                    "text/html"
+                };
+                self.capture_text(name, attrs, default, depth)
+            }
+            "content_encoded" | "body" | "fullitem" => {
+                self.capture_text(name, attrs, "text/html", depth)
+            }
+            "xhtml_body" => self.capture_text(name, attrs, "application/xhtml+xml", depth),
+            "link" => self.open_link(attrs, depth),
+            "guid" => {
+                self.guid_is_permalink = get(attrs, "ispermalink")
+                    .is_none_or(|v| !v.trim().eq_ignore_ascii_case("false"));
+                self.capture_plain(name, depth);
+            }
+            "enclosure" => {
+                let url = get(attrs, "url").or_else(|| get(attrs, "href"));
+                let link = Link {
+                    rel: "enclosure".into(),
+                    href: url.map(|u| resolve(self.base(), u)).unwrap_or_default(),
+                    mime: get(attrs, "type").map(str::to_owned),
+                    length: get(attrs, "length").map(str::to_owned),
+                    ..Link::default()
+                };
+                self.common().links.push(link);
+            }
+            "category" | "dc_subject" | "itunes_category" | "media_category" => {
+                let term = get(attrs, "term").or_else(|| get(attrs, "text"));
+                let scheme = get(attrs, "scheme").or_else(|| get(attrs, "domain"));
+                if term.is_some() || name == "category" && scheme.is_some() {
+                    let tag = Tag {
+                        term: term.map(str::to_owned),
+                        scheme: scheme.map(str::to_owned),
+                        label: get(attrs, "label").map(str::to_owned),
+                    };
+                    self.add_tag(tag);
+                    if name == "itunes_category" {
+                        return;
+                    }
+                }
+                self.capture_plain(name, depth);
+            }
+            "generator" => {
+                let generator = Generator {
+                    href: get(attrs, "uri")
+                        .or_else(|| get(attrs, "url"))
+                        .map(|u| resolve(self.base(), u)),
+                    version: get(attrs, "version").map(str::to_owned),
+                    name: None,
+                };
+                if let Some(meta) = self.meta() {
+                    meta.generator = Some(generator);
+                }
+                self.capture_plain(name, depth);
+            }
+            "admin_generatoragent" => {
+                if let Some(href) = get(attrs, "rdf:resource") {
+                    let href = resolve(self.base(), href);
+                    if let Some(meta) = self.meta() {
+                        meta.generator.get_or_insert_with(Generator::default).href = Some(href);
+                    }
+                }
+            }
+            "admin_errorreportsto" => {
+                if let Some(href) = get(attrs, "rdf:resource") {
+                    let href = href.to_owned();
+                    self.common().extra.push(("errorreportsto".into(), href));
+                }
+            }
+            "cc_license" | "creativecommons_license" if get(attrs, "rdf:resource").is_some() => {
+                let href = get(attrs, "rdf:resource").unwrap_or_default().to_owned();
+                self.add_license(href);
+            }
+            "cloud" => {
+                if let Some(meta) = self.meta() {
+                    meta.cloud = attrs.to_vec();
+                }
+            }
+            "itunes_image" => {
+                if let Some(href) = get(attrs, "href").or_else(|| get(attrs, "url")) {
+                    let href = href.to_owned();
+                    self.common().image.get_or_insert_with(Image::default).href = Some(href);
+                }
+            }
+            "itunes_link" => {
+                let link = Link {
+                    rel: get(attrs, "rel").unwrap_or("alternate").to_owned(),
+                    href: get(attrs, "href")
+                        .map(|h| resolve(self.base(), h))
+                        .unwrap_or_default(),
+                    mime: get(attrs, "type").map(str::to_owned),
+                    ..Link::default()
+                };
+                self.common().links.push(link);
+            }
+            "media_content" => {
+                let attrs = attrs.to_vec();
+                self.common().media.content.push(attrs);
+            }
+            "media_thumbnail" => {
+                let attrs = attrs.to_vec();
+                self.common().media.thumbnails.push(attrs);
+                self.capture_plain(name, depth);
+            }
+            "media_player" => {
+                let attrs = attrs.to_vec();
+                self.common().media.player = Some(attrs);
+                self.capture_plain(name, depth);
+            }
+            "media_credit" => {
+                let role = get(attrs, "role").map(str::to_owned);
+                self.common().media.credits.push((role, String::new()));
+                self.capture_plain(name, depth);
+            }
+            "media_rating" => {
+                let scheme = get(attrs, "scheme").map(str::to_owned);
+                self.common().media.rating = Some((scheme, String::new()));
+                self.capture_plain(name, depth);
+            }
+            "media_restriction" => {
+                let attrs = attrs.to_vec();
+                self.common().media.restriction = Some((attrs, String::new()));
+                self.capture_plain(name, depth);
+            }
+            "psc_chapters" => {
+                self.in_chapters = true;
+                let version = get(attrs, "version").map(str::to_owned);
+                if let Some(entry) = self.entry() {
+                    entry.chapters = Some((version, Vec::new()));
+                }
+            }
+            "psc_chapter" if self.in_chapters => {
+                let chapter = Chapter {
+                    start: get(attrs, "start").unwrap_or_default().to_owned(),
+                    title: get(attrs, "title").map(str::to_owned),
+                    href: get(attrs, "href").map(str::to_owned),
+                    image: get(attrs, "image").map(str::to_owned),
+                };
+                if let Some((_, chapters)) = self.entry().and_then(|e| e.chapters.as_mut()) {
+                    chapters.push(chapter);
+                }
+            }
+            "newlocation" | "itunes_new-feed-url" => self.capture_plain(name, depth),
+            "items" | "rdf_seq" | "rdf_li" | "skipdays" | "media_group" | "georss_where"
+            | "gml_point" | "gml_linestring" | "gml_polygon" | "gml_envelope" | "gml_exterior"
+            | "gml_linearring" => {}
+            _ => self.capture_plain(name, depth),
+        }
+    }
+
+    fn open_link(&mut self, attrs: &[(String, String)], depth: usize) {
+        let Some(href) = get(attrs, "href") else {
+            // RSS: the link is the element's text.
+            self.capture_plain("link", depth);
+            return;
+        };
+        let rel = get(attrs, "rel").unwrap_or("alternate").trim().to_owned();
+        let mime = get(attrs, "type").map(|t| t.trim().to_owned()).or_else(|| {
+            Some(
+                if rel == "self" {
+                    "application/atom+xml"
+                } else {
+                    "text/html"
+                }
+                .to_owned(),
+            )
+        });
+        let link = Link {
+            href: resolve(self.base(), href),
+            mime,
+            title: get(attrs, "title").map(str::to_owned),
+            length: get(attrs, "length").map(str::to_owned),
+            hreflang: get(attrs, "hreflang").map(str::to_owned),
+            rel,
+        };
+        if self.in_image || self.in_textinput {
+            return;
+        }
+        let is_page = link.rel == "alternate"
+            && matches!(
+                link.mime.as_deref(),
+                Some("text/html" | "application/xhtml+xml")
+            );
+        let common = self.common();
+        if is_page && common.link.is_none() {
+            common.link = Some(link.href.clone());
+        }
+        if link.rel == "license" && common.license.is_none() {
+            common.license = Some(link.href.clone());
+        }
+        common.links.push(link);
+    }
+
+    fn add_tag(&mut self, tag: Tag) {
+        let tags = &mut self.common().tags;
+        if !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+
+    fn add_license(&mut self, href: String) {
+        let common = self.common();
+        common.license = Some(href.clone());
+        common.links.push(Link {
+            rel: "license".into(),
+            href,
+            ..Link::default()
+        });
+    }
+
+    fn end(&mut self, qname: &str, raw: &str) {
+        // Find the element this end tag closes; a stray end tag is ignored.
+        let Some(index) = self.frames.iter().rposition(|f| f.qname == qname) else {
+            self.flag(format!("unexpected end tag </{qname}>"));
+            return;
+        };
+        if index + 1 != self.frames.len() {
+            self.flag(format!("mismatched end tag </{qname}>"));
+        }
+        while self.frames.len() > index + 1 {
+            let frame = self.frames.pop().unwrap_or_else(|| unreachable!());
+            self.close_frame(frame, "");
+        }
+        if let Some(frame) = self.frames.pop() {
+            self.close_frame(frame, raw);
+        }
+    }
+
+    fn close_frame(&mut self, frame: Frame<'a>, raw: &str) {
+        let depth = self.frames.len() + 1;
+        if let Some(capture) = self.capture.as_mut() {
+            if capture.depth < depth {
+                // The end of an element inside a text construct.
+                capture.text.push_str(raw);
+                return;
+            }
+            if capture.depth == depth {
+                let capture = self.capture.take().unwrap_or_else(|| unreachable!());
+                self.finish_capture(capture);
+            }
+        }
+        self.close(&frame.name, depth);
+    }
+
+    /// End of an element that had no capture (or after its capture).
+    fn close(&mut self, name: &str, depth: usize) {
+        match name {
+            "item" | "entry" => {
+                self.in_entry = false;
+                if let Some(entry) = self.doc.entries.last_mut() {
+                    finish_common(&mut entry.common);
+                }
+            }
+            "channel" | "feed" if depth <= 2 => finish_common(&mut self.doc.feed.common),
+            "source" if self.in_entry => {
+                if let Some(mut source) = self.source.take() {
+                    finish_common(&mut source.common);
+                    if let Some(entry) = self.doc.entries.last_mut() {
+                        entry.source = Some(Box::new(source));
+                    }
+                }
+            }
+            "image" => self.in_image = false,
+            "textinput" => self.in_textinput = false,
+            "skiphours" => self.in_skip_hours = false,
+            "psc_chapters" => self.in_chapters = false,
+            "author" | "contributor" | "itunes_owner" => {
+                let Some((role, person, at)) = self.person.take() else {
+                    return;
+                };
+                if at != depth {
+                    self.person = Some((role, person, at));
+                    return;
+                }
+                if person.is_empty() {
+                    return;
+                }
+                let common = self.common();
+                match role {
+                    Role::Author => {
+                        common.authors.push(person);
+                    }
+                    Role::Contributor => common.contributors.push(person),
+                    Role::Publisher => {
+                        if common.publisher.is_none() {
+                            common.publisher = person.display();
+                        }
+                        common.publisher_detail = Some(person);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn finish_capture(&mut self, capture: Capture) {
+        let Capture {
+            name,
+            text,
+            construct,
+            ..
+        } = capture;
+        match construct {
+            Some(construct) => self.finish_text(&name, text, construct),
+            None => self.finish_plain(&name, text),
+        }
+    }
+
+    fn finish_text(&mut self, name: &str, value: String, construct: Construct) {
+        let Construct {
+            mut mime,
+            base64,
+            src,
+            base,
+            lang,
+            markup,
+        } = construct;
+        let mut value = value;
+        if base64 {
+            use base64::Engine as _;
+            let cleaned: String = value.split_whitespace().collect();
+            if let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(cleaned) {
+                value = String::from_utf8_lossy(&bytes).into_owned();
+            }
+        }
+        if markup {
+            value = html::unwrap_xhtml_div(&value);
+        } else if !(self.is_atom() || mime != "text/plain") && html::looks_like_html(&value) {
+            mime = "text/html".into();
+        }
+        if matches!(mime.as_str(), "text/html" | "application/xhtml+xml") {
+            value = html::clean(value, &base, self.options.sanitize_html);
+        }
+        if !matches!(
+            name,
+            "content" | "content_encoded" | "body" | "fullitem" | "xhtml_body"
+        ) {
+            trim_in_place(&mut value);
+        }
+        let text = Text {
+            value,
+            mime,
+            language: lang,
+            base: base.to_string(),
+            src,
+        };
+
+        if self.in_image {
+            let image = self.common().image.get_or_insert_with(Image::default);
+            match name {
+                "title" => image.title = Some(text.value),
+                "description" => image.description = Some(text.value),
+                _ => {}
+            }
+            return;
+        }
+        if self.in_textinput {
+            if let Some(input) = self.meta().and_then(|m| m.textinput.as_mut()) {
+                match name {
+                    "title" => input.title = Some(text.value),
+                    "description" => input.description = Some(text.value),
+                    _ => {}
+                }
+            }
+            return;
+        }
+        match name {
+            "title" | "dc_title" => {
+                let common = self.common();
+                if common.title.is_none() || name == "title" {
+                    common.title = Some(text);
+                }
+            }
+            "description" | "dc_description" | "summary" | "itunes_summary" => {
+                if let Some(entry) = self.entry() {
+                    if name == "itunes_summary" && entry.summary.is_some() {
+                        return;
+                    }
+                    if entry.summary.is_some() && name == "summary" {
+                        // Atom 0.3 feeds put the full text in a second summary.
+                        entry.content.push(text);
+                    } else {
+                        entry.summary = Some(text);
+                    }
+                } else if let Some(meta) = self.meta() {
+                    if name == "itunes_summary" && meta.subtitle.is_some() {
+                        return;
+                    }
+                    meta.subtitle = Some(text);
+                }
+            }
+            "subtitle" | "tagline" | "itunes_subtitle" => {
+                if let Some(meta) = self.meta() {
+                    if name == "itunes_subtitle" && meta.subtitle.is_some() {
+                        return;
+                    }
+                    meta.subtitle = Some(text);
+                } else {
+                    self.common().extra.push(("subtitle".into(), text.value));
+                }
+            }
+            "info" => {
+                if let Some(meta) = self.meta() {
+                    meta.info = Some(text);
+                }
+            }
+            "rights" | "copyright" | "dc_rights" => self.common().rights = Some(text),
+            "content" | "content_encoded" | "body" | "fullitem" | "xhtml_body" => {
+                if let Some(entry) = self.entry() {
+                    entry.content.push(text);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn date(&mut self, raw: String) -> Date {
+        let raw = raw.trim().to_owned();
+        let parsed = parse_date(&raw);
+        Date { raw, parsed }
+    }
+
+    fn finish_plain(&mut self, name: &str, text: String) {
+        // Person parts first: they belong to the person being read.
+        if let Some((_, person, _)) = self.person.as_mut() {
+            let value = text.trim().to_owned();
+            match name {
+                "name" | "itunes_name" => {
+                    person.name = Some(value);
+                    return;
+                }
+                "email" | "itunes_email" => {
+                    person.email = Some(value);
+                    return;
+                }
+                "uri" | "url" | "homepage" => {
+                    let base = self.base().to_owned();
+                    if let Some((_, person, _)) = self.person.as_mut() {
+                        person.href = Some(resolve(&base, &value));
+                    }
+                    return;
+                }
+                "author" | "contributor" => {
+                    // A text-only `<author>`: RSS's `addr (Name)`.
+                    let (role, _, _) = self.person.take().unwrap_or_else(|| unreachable!());
+                    if value.is_empty() {
+                        return;
+                    }
+                    let person = person_from_text(&value);
+                    let common = self.common();
+                    if role == Role::Author {
+                        common.author.get_or_insert(value);
+                        common.authors.push(person);
+                    } else {
+                        common.contributors.push(person);
+                    }
+                    return;
+                }
+                _ => {}
+            }
+        }
+        if self.in_image {
+            let base = self.base().to_owned();
+            let image = self.common().image.get_or_insert_with(Image::default);
+            let value = text.trim().to_owned();
+            match name {
+                "url" => image.href = Some(resolve(&base, &value)),
+                "link" => image.link = Some(resolve(&base, &value)),
+                "width" => image.width = Some(value),
+                "height" => image.height = Some(value),
+                "title" => image.title = Some(value),
+                "description" => image.description = Some(value),
+                _ => {}
+            }
+            return;
+        }
+        if self.in_textinput {
+            let base = self.base().to_owned();
+            let value = text.trim().to_owned();
+            if let Some(input) = self.meta().and_then(|m| m.textinput.as_mut()) {
+                match name {
+                    "name" => input.name = Some(value),
+                    "link" => input.link = Some(resolve(&base, &value)),
+                    _ => {}
+                }
+            }
+            return;
+        }
+        if self.in_skip_hours {
+            if name == "hour"
+                && let Ok(hour) = text.trim().parse::<u8>()
+            {
+                let hour = if hour == 24 { 0 } else { hour };
+                if hour < 24 && !self.doc.feed.skip_hours.contains(&hour) {
+                    self.doc.feed.skip_hours.push(hour);
+                }
+            }
+            return;
+        }
+        let value = text.trim().to_owned();
+        let base = self.base().to_owned();
+        match name {
+            "link" => {
+                if value.is_empty() {
+                    return;
+                }
+                let href = resolve(&base, &value);
+                let common = self.common();
+                common.link = Some(href.clone());
+                common.links.push(Link {
+                    rel: "alternate".into(),
+                    href,
+                    mime: Some("text/html".into()),
+                    ..Link::default()
+                });
+            }
+            "id" => {
+                if value.is_empty() {
+                    return;
+                }
+                self.common().id = Some(value);
+            }
+            "guid" => {
+                let permalink = self.guid_is_permalink;
+                let Some(entry) = self.entry() else { return };
+                entry.common.id = Some(value.clone());
+                entry.guidislink = permalink && entry.common.link.is_none();
+                if entry.guidislink {
+                    let href = resolve(&base, &value);
+                    entry.common.link = Some(href.clone());
+                    entry.common.links.push(Link {
+                        rel: "alternate".into(),
+                        href,
+                        mime: Some("text/html".into()),
+                        ..Link::default()
+                    });
+                }
+            }
+            "source" => {
+                if let Some(source) = self.source.as_mut() {
+                    source.common.title = Some(Text {
+                        value,
+                        mime: "text/plain".into(),
+                        ..Text::default()
+                    });
+                }
+                // The RSS source ends with its text: hand it to the entry.
+                if let Some(mut source) = self.source.take() {
+                    finish_common(&mut source.common);
+                    if let Some(entry) = self.doc.entries.last_mut() {
+                        entry.source = Some(Box::new(source));
+                    }
+                }
+            }
+            "pubdate" | "published" | "issued" | "dcterms_issued" => {
+                let date = self.date(value);
+                self.common().published = Some(date);
+            }
+            "updated" | "modified" | "dc_date" | "dcterms_modified" | "lastbuilddate" => {
+                let date = self.date(value);
+                let common = self.common();
+                if common.updated.is_none() || name == "updated" || name == "modified" {
+                    common.updated = Some(date);
+                }
+            }
+            "created" | "dcterms_created" => {
+                let date = self.date(value);
+                self.common().created = Some(date);
+            }
+            "expirationdate" => {
+                let date = self.date(value);
+                if let Some(entry) = self.entry() {
+                    entry.expired = Some(date);
+                }
+            }
+            "dcterms_valid" => {
+                let mut start = None;
+                let mut end = None;
+                for part in value.split(';') {
+                    if let Some((key, date)) = part.split_once('=') {
+                        match key.trim() {
+                            "start" => start = Some(self.date(date.to_owned())),
+                            "end" => end = Some(self.date(date.to_owned())),
+                            _ => {}
+                        }
+                    }
+                }
+                if let Some(meta) = self.meta() {
+                    meta.validity_start = start;
+                    meta.validity_end = end;
+                }
+            }
+            "dc_creator" | "dc_author" | "managingeditor" | "itunes_author" => {
+                if value.is_empty() {
+                    return;
+                }
+                let person = person_from_text(&value);
+                let common = self.common();
+                if name == "itunes_author" && common.author.is_some() {
+                    return;
+                }
+                common.author.get_or_insert(value);
+                common.authors.push(person);
+            }
+            "dc_contributor" => {
+                if !value.is_empty() {
+                    self.common().contributors.push(Person {
+                        name: Some(value),
+                        ..Person::default()
+                    });
+                }
+            }
+            "webmaster" | "dc_publisher" => {
+                let person = person_from_text(&value);
+                let common = self.common();
+                common.publisher = Some(value);
+                common.publisher_detail = Some(person);
+            }
+            "category" | "dc_subject" | "media_category" => {
+                if value.is_empty() {
+                    return;
+                }
+                let tags = &mut self.common().tags;
+                if let Some(last) = tags.last_mut().filter(|t| t.term.is_none()) {
+                    last.term = Some(value);
+                } else if name == "category"
+                    && tags.last().is_some_and(|t| {
+                        t.scheme.is_some() && t.term.as_deref() == Some(value.as_str())
+                    })
+                {
+                } else {
+                    let tag = Tag {
+                        term: Some(value),
+                        ..Tag::default()
+                    };
+                    self.add_tag(tag);
+                }
+            }
+            "itunes_keywords" | "media_keywords" => {
+                for word in value.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+                    let tag = Tag {
+                        term: Some(word.to_owned()),
+                        scheme: Some("http://www.itunes.com/".into()),
+                        label: None,
+                    };
+                    if name == "itunes_keywords" {
+                        self.common().itunes_keywords.push(word.to_owned());
+                    }
+                    self.add_tag(tag);
+                }
+                if name == "media_keywords" {
+                    self.common().media.keywords = Some(value);
+                }
+            }
+            "language" | "dc_language" => {
+                if value.is_empty() {
+                    return;
+                }
+                if self.default_lang.is_none() && !self.in_entry {
+                    self.default_lang = Some(value.clone());
+                }
+                self.common().language = Some(value);
+            }
+            "generator" => {
+                if let Some(meta) = self.meta() {
+                    let generator = meta.generator.get_or_insert_with(Generator::default);
+                    generator.name = Some(value);
+                }
+            }
+            "ttl" => {
+                if let Some(meta) = self.meta() {
+                    meta.ttl = Some(value);
+                }
+            }
+            "docs" => {
+                let href = resolve(&base, &value);
+                if let Some(meta) = self.meta() {
+                    meta.docs = Some(href);
+                }
+            }
+            "icon" => {
+                let href = resolve(&base, &value);
+                if let Some(meta) = self.meta() {
+                    meta.icon = Some(href);
+                }
+            }
+            "logo" => {
+                let href = resolve(&base, &value);
+                if let Some(meta) = self.meta() {
+                    meta.logo = Some(href.clone());
+                    meta.common.image.get_or_insert_with(Image::default).href = Some(href);
+                }
+            }
+            "comments" => {
+                let href = resolve(&base, &value);
+                if let Some(entry) = self.entry() {
+                    entry.comments = Some(href);
+                }
+            }
+            "wfw_comment" => {
+                let href = resolve(&base, &value);
+                if let Some(entry) = self.entry() {
+                    entry.wfw_comment = Some(href);
+                }
+            }
+            "wfw_commentrss" => {
+                let href = resolve(&base, &value);
+                if let Some(entry) = self.entry() {
+                    entry.wfw_commentrss = Some(href);
+                }
+            }
+            "cc_license" | "creativecommons_license" => {
+                if !value.is_empty() {
+                    self.add_license(value);
+                }
+            }
+            "itunes_block" => {
+                let blocked =
+                    value.eq_ignore_ascii_case("yes") || value.eq_ignore_ascii_case("true");
+                self.common().itunes_block = Some(blocked);
+            }
+            "itunes_explicit" => {
+                let explicit = match value.to_ascii_lowercase().as_str() {
+                    "yes" | "true" | "explicit" => Some(true),
+                    "no" | "false" | "clean" => Some(false),
+                    _ => None,
+                };
+                self.common().itunes_explicit = explicit;
+            }
+            "itunes_duration" => self.common().itunes_duration = Some(value),
+            "newlocation" | "itunes_new-feed-url" => {
+                let href = resolve(&base, &value);
+                self.doc.feed.new_location = Some(href);
+            }
+            "media_title" => self.common().media.title = Some(value),
+            "media_description" => self.common().media.description = Some(value),
+            "media_credit" => {
+                if let Some(last) = self.common().media.credits.last_mut() {
+                    last.1 = value;
+                }
+            }
+            "media_rating" => {
+                if let Some(rating) = self.common().media.rating.as_mut() {
+                    rating.1 = value;
+                }
+            }
+            "media_restriction" => {
+                if let Some(restriction) = self.common().media.restriction.as_mut() {
+                    restriction.1 = value;
+                }
+            }
+            "media_thumbnail" | "media_player" => {}
+            "georss_point" | "gml_pos"
+                if name == "georss_point" || self.common().place.is_none() =>
+            {
+                self.place("Point", &value);
+            }
+            "georss_line" | "gml_poslist" => self.place("LineString", &value),
+            "georss_polygon" => self.place("Polygon", &value),
+            "georss_box" => self.place("Box", &value),
+            "geo_lat" | "geo_long" | "icbm_latitude" | "icbm_longitude" => {
+                self.common().extra.push((name.to_owned(), value));
+            }
+            "hour" | "day" => {}
+            _ => {
+                self.common().extra.push((name.to_owned(), value));
+            }
+        }
+    }
+
+    fn place(&mut self, kind: &str, value: &str) {
+        let numbers: Vec<f64> = value
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|w| !w.is_empty())
+            .filter_map(|w| w.parse().ok())
+            .collect();
+        if numbers.len() < 2 || numbers.len() % 2 != 0 {
+            return;
+        }
+        let coordinates: Vec<(f64, f64)> = numbers.chunks(2).map(|p| (p[0], p[1])).collect();
+        if kind == "Polygon" && coordinates.len() < 4 {
+            return;
+        }
+        if kind == "Point" && coordinates.len() != 1 {
+            return;
+        }
+        self.common().place = Some(Place {
+            kind: kind.to_owned(),
+            coordinates,
+        });
+    }
+}
+
+fn trim_in_place(text: &mut String) {
+    let end = text.trim_end().len();
+    text.truncate(end);
+    let start = text.len() - text.trim_start().len();
+    if start > 0 {
+        text.drain(..start);
+    }
+}
+
+/// After a feed or an entry ends: the display forms derived from its
+/// people.
+fn finish_common(common: &mut Common) {
+    if common.author.is_none()
+        && let Some(first) = common.authors.first()
+    {
+        common.author = first.display();
+    }
+}
+
+/// A person from free text: RSS's `addr (Name)`, `Name <addr>`, or a name.
+pub fn person_from_text(text: &str) -> Person {
+    let text = text.trim();
+    let email = text
+        .split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '<' | '>' | ','))
+        .map(|w| w.trim_start_matches("mailto:"))
+        .find(|w| {
+            w.split_once('@').is_some_and(|(user, host)| {
+                !user.is_empty() && host.contains('.') && !host.ends_with('.')
+            })
+        })
+        .map(str::to_owned);
+    let mut name = text.to_owned();
+    if let Some(email) = &email {
+        name = name
+            .replace(&format!("mailto:{email}"), "")
+            .replace(email.as_str(), "")
+            .replace("()", "")
+            .replace("<>", "")
+            .replace("&lt;&gt;", "");
+        let trimmed = name.trim();
+        let trimmed = trimmed.strip_prefix('(').unwrap_or(trimmed);
+        let trimmed = trimmed.strip_suffix(')').unwrap_or(trimmed);
+        name = trimmed.trim().to_owned();
+    }
+    Person {
+        name: (!name.is_empty()).then_some(name),
+        email,
+        href: None,
+    }
+}
