@@ -30,14 +30,16 @@ pub fn parse_feed(
         sanitize_html: false,
     };
     let document = parse_document(body, content_type, base_url, options)?;
+    let document = accept(document, body, content_type)?;
     let base = Url::parse(base_url).ok();
     Ok(convert(document, base.as_ref()))
 }
 
 /// The feed with every field its format carries, for callers that need
-/// more than [`ParsedFeed`] (the conformance suite scores this). A
-/// document that is not well-formed is read as far as it goes, its fault
-/// in `bozo`; it is an error only when nothing feed-like was found.
+/// more than [`ParsedFeed`] (the conformance suite scores this). Like
+/// feed readers, it reads a document that is not well-formed as far as it
+/// goes, its fault in `bozo`; only an empty body or broken JSON is an
+/// error here.
 pub fn parse_document(
     body: &[u8],
     content_type: Option<&str>,
@@ -45,13 +47,23 @@ pub fn parse_document(
     options: feed::Options,
 ) -> Result<Document, ParseError> {
     let text = crate::decode::to_utf8(body, crate::decode::charset_of(content_type));
-    let text_start = skip_bom_and_space(text.as_bytes());
-    if text_start.is_empty() {
+    if skip_bom_and_space(text.as_bytes()).is_empty() {
         return Err(ParseError::Empty);
     }
-    let document = feed::parse_text(&text, base_url, options).map_err(ParseError::Malformed)?;
+    feed::parse_text(&text, base_url, options).map_err(ParseError::Malformed)
+}
+
+/// Ingestion is stricter than a reader: a page that is no feed, and a
+/// document cut short with nothing whole in it, are errors to report, not
+/// empty feeds (a fault only in the details, such as an HTML entity,
+/// still gives what the feed says).
+fn accept(
+    document: Document,
+    body: &[u8],
+    content_type: Option<&str>,
+) -> Result<Document, ParseError> {
     if document.version.is_empty() && document.entries.is_empty() {
-        if looks_like_html(text_start, content_type) {
+        if looks_like_html(skip_bom_and_space(body), content_type) {
             return Err(ParseError::NotAFeed(
                 content_type.unwrap_or("text/html").to_owned(),
             ));
@@ -60,9 +72,6 @@ pub fn parse_document(
             "no RSS, Atom or JSON Feed root element".to_owned()
         })));
     }
-    // A document cut short with nothing whole in it is an error, not an
-    // empty feed (a fault only in the details, such as an HTML entity,
-    // still gives what it says).
     if let Some(reason) = &document.bozo
         && document.truncated
         && document.entries.is_empty()

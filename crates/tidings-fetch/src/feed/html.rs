@@ -521,7 +521,10 @@ pub fn clean(html: String, base: &str, sanitize: bool) -> String {
 /// scan for `name=value`, not a tokenizer: most feed HTML has nothing to
 /// rewrite and costs one pass over its `=` signs.
 fn resolve_urls(html: &str, base: &str) -> Option<String> {
-    let base = Url::parse(base).ok()?;
+    if base.is_empty() {
+        return None;
+    }
+    let mut base_url: Option<Url> = None;
     let bytes = html.as_bytes();
     let mut out = String::new();
     let mut copied = 0;
@@ -574,7 +577,10 @@ fn resolve_urls(html: &str, base: &str) -> Option<String> {
         if start < copied || has_scheme(value) {
             continue;
         }
-        let Ok(resolved) = base.join(value.trim()) else {
+        if base_url.is_none() {
+            base_url = Some(Url::parse(base).ok()?);
+        }
+        let Some(Ok(resolved)) = base_url.as_ref().map(|b| b.join(value.trim())) else {
             continue;
         };
         if out.is_empty() {

@@ -104,7 +104,7 @@ fn known_prefix(uri: &str) -> Option<&'static str> {
 struct Frame<'a> {
     /// The name as written, to match its end tag.
     qname: &'a str,
-    name: String,
+    name: Rc<str>,
     base: Rc<str>,
     lang: Option<String>,
 }
@@ -156,6 +156,9 @@ struct Parser<'a> {
     /// `<language>` read so far: the default for text without xml:lang.
     default_lang: Option<String>,
     in_chapters: bool,
+    /// Namespace URI → known prefix, and element names, per document.
+    prefixes: Vec<(String, Option<&'static str>)>,
+    names: Vec<(&'a str, Option<&'static str>, Rc<str>)>,
 }
 
 /// Parses an XML feed (already UTF-8) fetched from `base_url`.
@@ -182,6 +185,8 @@ pub fn parse<'a>(src: &'a str, base_url: &'a str, options: Options) -> Document 
         guid_is_permalink: false,
         default_lang: None,
         in_chapters: false,
+        prefixes: Vec::new(),
+        names: Vec::new(),
     };
     let mut root_seen = false;
     loop {
@@ -189,7 +194,7 @@ pub fn parse<'a>(src: &'a str, base_url: &'a str, options: Options) -> Document 
         let (uri, event) = match reader.read_resolved_event() {
             Ok((ns, event)) => {
                 let uri = match ns {
-                    ResolveResult::Bound(Namespace(uri)) => Ok(Some(uri.to_owned())),
+                    ResolveResult::Bound(Namespace(uri)) => Ok(parser.prefix_of(uri)),
                     ResolveResult::Unknown(prefix) => Err(prefix.to_owned()),
                     ResolveResult::Unbound => Ok(None),
                 };
@@ -219,7 +224,7 @@ pub fn parse<'a>(src: &'a str, base_url: &'a str, options: Options) -> Document 
                     root_seen = true;
                     parser.root(&start, &attrs);
                 }
-                parser.start(&start, uri.as_deref(), attrs, raw);
+                parser.start(&start, uri, attrs, raw);
             }
             (_, Event::End(end)) => {
                 let after = reader.buffer_position() as usize;
@@ -369,6 +374,21 @@ fn resolve(base: &str, href: &str) -> String {
     if href.is_empty() {
         return base.to_owned();
     }
+    // Already absolute: kept as written (most links are; no URL parse).
+    let lower = href.get(..8).unwrap_or(href);
+    let scheme_len = if lower.eq_ignore_ascii_case("https://") {
+        8
+    } else if lower
+        .get(..7)
+        .is_some_and(|p| p.eq_ignore_ascii_case("http://"))
+    {
+        7
+    } else {
+        0
+    };
+    if scheme_len > 0 && !href[scheme_len..].starts_with('/') {
+        return href.to_owned();
+    }
     match Url::parse(base).and_then(|b| b.join(href)) {
         Ok(url)
             if matches!(
@@ -491,10 +511,50 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// The prefix feed readers know a namespace by, looked up once per
+    /// namespace and document.
+    fn prefix_of(&mut self, uri: &str) -> Option<&'static str> {
+        if let Some((_, prefix)) = self.prefixes.iter().find(|(u, _)| u == uri) {
+            return *prefix;
+        }
+        let prefix = known_prefix(uri);
+        self.prefixes.push((uri.to_owned(), prefix));
+        prefix
+    }
+
+    /// An element's name as handlers know it: `prefix_local`, lowercased.
+    fn element_name(
+        &mut self,
+        qname: &'a str,
+        local: &str,
+        known: Option<&'static str>,
+    ) -> Rc<str> {
+        if let Some((_, _, name)) = self
+            .names
+            .iter()
+            .find(|(q, k, _)| *q == qname && *k == known)
+        {
+            return name.clone();
+        }
+        // An unknown namespace keeps the document's own prefix.
+        let prefix = known.unwrap_or_else(|| qname.split_once(':').map_or("", |(p, _)| p));
+        let mut name = String::with_capacity(prefix.len() + 1 + local.len());
+        if !prefix.is_empty() {
+            name.push_str(prefix);
+            name.push('_');
+        }
+        name.extend(local.chars().map(|c| c.to_ascii_lowercase()));
+        let name: Rc<str> = Rc::from(name);
+        if self.names.len() < 256 {
+            self.names.push((qname, known, name.clone()));
+        }
+        name
+    }
+
     fn start(
         &mut self,
         start: &BytesStart<'_>,
-        uri: Option<&str>,
+        known: Option<&'static str>,
         attrs: Vec<(String, String)>,
         raw: &'a str,
     ) {
@@ -504,18 +564,7 @@ impl<'a> Parser<'a> {
             .find('<')
             .and_then(|at| raw.get(at + 1..at + 1 + qname_len))
             .unwrap_or_default();
-        let local = start.local_name().into_inner();
-        let prefix = match uri.map(known_prefix) {
-            Some(Some(prefix)) => prefix,
-            // An unknown namespace keeps the document's own prefix.
-            _ => qname.split_once(':').map_or("", |(p, _)| p),
-        };
-        let mut name = String::with_capacity(prefix.len() + 1 + local.len());
-        if !prefix.is_empty() {
-            name.push_str(prefix);
-            name.push('_');
-        }
-        name.extend(local.chars().map(|c| c.to_ascii_lowercase()));
+        let name = self.element_name(qname, &start.local_name().into_inner(), known);
 
         // Inside a text construct every element is markup.
         if let Some(capture) = self.capture.as_mut() {
