@@ -270,11 +270,9 @@ pub fn parse<'a>(src: &'a str, base_url: &'a str, options: Options) -> Document 
                 }
                 if let Some(capture) = parser.capture.as_mut() {
                     match resolved {
-                        Some(_) if markup => {
-                            capture.text.push('&');
-                            capture.text.push_str(name);
-                            capture.text.push(';');
-                        }
+                        // Inline XHTML is markup: what the reference means,
+                        // escaped again as markup needs.
+                        Some(text) if markup => html::escape_into(&text, &mut capture.text),
                         Some(text) => capture.text.push_str(&text),
                         None => {
                             capture.text.push('&');
@@ -569,7 +567,22 @@ impl<'a> Parser<'a> {
         // Inside a text construct every element is markup.
         if let Some(capture) = self.capture.as_mut() {
             if capture.construct.is_some() {
-                capture.text.push_str(raw);
+                // Written out again from what the XML says, so attribute
+                // values carry their meaning, escaped once.
+                capture.text.push('<');
+                capture.text.push_str(qname);
+                for (key, value) in &attrs {
+                    if key == "xmlns" || key.starts_with("xmlns:") {
+                        continue;
+                    }
+                    capture.text.push(' ');
+                    capture.text.push_str(key);
+                    capture.text.push_str("=\"");
+                    html::escape_attribute_into(value, &mut capture.text);
+                    capture.text.push('"');
+                }
+                capture.text.push('>');
+                let _ = raw;
                 self.frames.push(Frame {
                     qname,
                     name,
