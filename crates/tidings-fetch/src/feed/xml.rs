@@ -587,7 +587,7 @@ impl<'a> Parser<'a> {
                     qname,
                     name,
                     base: self.base_rc(),
-                    lang: None,
+                    lang: self.frames.last().and_then(|f| f.lang.clone()),
                 });
                 return;
             }
@@ -600,7 +600,11 @@ impl<'a> Parser<'a> {
             Some(b) => Rc::from(resolve(self.base(), b)),
             None => self.base_rc(),
         };
-        let lang = get(&attrs, "xml:lang").map(str::to_owned);
+        // xml:lang is inherited; an empty one unsets it.
+        let lang = match get(&attrs, "xml:lang") {
+            Some(lang) => Some(lang.trim().to_owned()).filter(|l| !l.is_empty()),
+            None => self.frames.last().and_then(|f| f.lang.clone()),
+        };
         self.frames.push(Frame {
             qname,
             name: name.clone(),
@@ -632,7 +636,9 @@ impl<'a> Parser<'a> {
             Some(kind) => mime_of(kind),
             None => default.to_owned(),
         };
-        let base64 = get(attrs, "mode").is_some_and(|m| m.eq_ignore_ascii_case("base64"));
+        // Atom: any type that is not text or XML is base64.
+        let base64 = get(attrs, "mode").is_some_and(|m| m.eq_ignore_ascii_case("base64"))
+            || !(mime.starts_with("text/") || mime.ends_with("+xml") || mime.ends_with("/xml"));
         let markup =
             mime == "application/xhtml+xml" || mime.ends_with("+xml") || mime.ends_with("/xml");
         let src = get(attrs, "src").map(|s| resolve(self.base(), s));
@@ -1044,7 +1050,10 @@ impl<'a> Parser<'a> {
             }
         }
         if markup {
-            value = html::unwrap_xhtml_div(&value);
+            // Atom 1.0 wraps inline XHTML in a <div> that is not content.
+            if self.doc.version == "atom10" {
+                value = html::unwrap_xhtml_div(&value);
+            }
         } else if !(self.is_atom() || mime != "text/plain") && html::looks_like_html(&value) {
             mime = "text/html".into();
         }
