@@ -105,8 +105,21 @@ fn feedparser_corpus_pass_rate() {
 fn view(case: &Value, body: &[u8]) -> Result<Value, String> {
     let http = &case["http"];
     let content_type = http["content_type"].as_str();
-    // feedparser's harness gives files read from disk no base URL.
+    // feedparser's harness gives files read from disk no base URL; over
+    // HTTP the base is the URL, or the Content-Location it answers with.
     let url = http["url"].as_str().unwrap_or("");
+    let location = http["headers"].as_array().and_then(|headers| {
+        headers.iter().find_map(|h| {
+            let name = h[0].as_str()?;
+            name.eq_ignore_ascii_case("content-location")
+                .then(|| h[1].as_str())
+                .flatten()
+        })
+    });
+    let base = location
+        .and_then(|l| url::Url::parse(url).ok()?.join(l).ok())
+        .filter(|b| matches!(b.scheme(), "http" | "https"));
+    let url = base.as_ref().map_or(url, |b| b.as_str());
     // feedparser sanitizes HTML by default; so does this view.
     let options = tidings_fetch::feed::Options::default();
     let doc = parse_document(body, content_type, url, options).map_err(|e| e.to_string())?;

@@ -438,6 +438,13 @@ impl<'a> Parser<'a> {
 
     /// The root element names the format.
     fn root(&mut self, start: &BytesStart<'_>, attrs: &[(String, String)]) {
+        // The root's xml:lang is the feed's language until it says otherwise.
+        if let Some(lang) = get(attrs, "xml:lang")
+            .map(language_tag)
+            .filter(|l| !l.is_empty())
+        {
+            self.doc.feed.common.language = Some(lang);
+        }
         for (key, value) in attrs {
             if key != "xmlns" || !self.doc.version.is_empty() {
                 continue;
@@ -597,12 +604,20 @@ impl<'a> Parser<'a> {
 
         let base = match get(&attrs, "xml:base") {
             Some(b) if self.base().is_empty() => Rc::from(b.trim()),
-            Some(b) => Rc::from(resolve(self.base(), b)),
+            // A base that is no web address (`javascript:`…) is ignored.
+            Some(b) => {
+                let resolved = resolve(self.base(), b);
+                if resolved.contains("://") {
+                    Rc::from(resolved)
+                } else {
+                    self.base_rc()
+                }
+            }
             None => self.base_rc(),
         };
         // xml:lang is inherited; an empty one unsets it.
         let lang = match get(&attrs, "xml:lang") {
-            Some(lang) => Some(lang.trim().to_owned()).filter(|l| !l.is_empty()),
+            Some(lang) => Some(language_tag(lang)).filter(|l| !l.is_empty()),
             None => self.frames.last().and_then(|f| f.lang.clone()),
         };
         self.frames.push(Frame {
@@ -1518,6 +1533,11 @@ impl<'a> Parser<'a> {
             coordinates,
         });
     }
+}
+
+/// A language tag as BCP 47 writes it: `en_US` is `en-US`.
+fn language_tag(lang: &str) -> String {
+    lang.trim().replace('_', "-")
 }
 
 fn trim_in_place(text: &mut String) {
