@@ -506,8 +506,10 @@ fn truthy(value: &Value) -> bool {
     }
 }
 
+/// Values as Python's `==` sees them: `True == 1`, `2.0 == 2`.
 fn normalize(value: &Value) -> Value {
     match value {
+        Value::Bool(b) => json!(i64::from(*b)),
         Value::Number(n) => match n.as_f64() {
             Some(f) if f.fract() == 0.0 && n.is_f64() => json!(f as i64),
             _ => value.clone(),

@@ -545,7 +545,11 @@ impl<'a> Parser<'a> {
         let prefix = known.unwrap_or_else(|| qname.split_once(':').map_or("", |(p, _)| p));
         let mut name = String::with_capacity(prefix.len() + 1 + local.len());
         if !prefix.is_empty() {
-            name.push_str(prefix);
+            if known.is_some() {
+                name.push_str(prefix);
+            } else {
+                name.extend(prefix.chars().map(|c| c.to_ascii_lowercase()));
+            }
             name.push('_');
         }
         name.extend(local.chars().map(|c| c.to_ascii_lowercase()));
@@ -675,7 +679,10 @@ impl<'a> Parser<'a> {
     fn open(&mut self, name: &str, attrs: &[(String, String)], depth: usize) {
         match name {
             "rss" | "rdf_rdf" | "feed" if depth == 1 => self.in_feed = true,
-            "channel" => self.in_feed = true,
+            "channel" => {
+                self.in_feed = true;
+                self.cdf_link(attrs);
+            }
             "item" | "entry" => {
                 self.in_entry = true;
                 self.doc.entries.push(Entry::default());
@@ -685,7 +692,11 @@ impl<'a> Parser<'a> {
                 {
                     entry.common.id = Some(about.to_owned());
                 }
+                self.cdf_link(attrs);
             }
+            // CDF (Microsoft's Channel Definition Format).
+            "abstract" => self.capture_text("description", attrs, "text/plain", depth),
+            "lastmod" => self.capture_plain("modified", depth),
             "source" if self.in_entry => {
                 if let Some(url) = get(attrs, "url") {
                     // RSS: a title and the feed's URL.
@@ -767,7 +778,9 @@ impl<'a> Parser<'a> {
             }
             "category" | "dc_subject" | "itunes_category" | "media_category" => {
                 let term = get(attrs, "term").or_else(|| get(attrs, "text"));
-                let scheme = get(attrs, "scheme").or_else(|| get(attrs, "domain"));
+                let scheme = get(attrs, "scheme")
+                    .or_else(|| get(attrs, "domain"))
+                    .or((name == "itunes_category").then_some("http://www.itunes.com/"));
                 if term.is_some() || name == "category" && scheme.is_some() {
                     let tag = Tag {
                         term: term.map(str::to_owned),
@@ -820,6 +833,12 @@ impl<'a> Parser<'a> {
             "itunes_image" => {
                 if let Some(href) = get(attrs, "href").or_else(|| get(attrs, "url")) {
                     let href = href.to_owned();
+                    self.common().image.get_or_insert_with(Image::default).href = Some(href);
+                }
+            }
+            "itunes_link" if get(attrs, "rel") == Some("image") => {
+                if let Some(href) = get(attrs, "href") {
+                    let href = resolve(self.base(), href);
                     self.common().image.get_or_insert_with(Image::default).href = Some(href);
                 }
             }
@@ -886,6 +905,24 @@ impl<'a> Parser<'a> {
             | "gml_point" | "gml_linestring" | "gml_polygon" | "gml_envelope" | "gml_exterior"
             | "gml_linearring" => {}
             _ => self.capture_plain(name, depth),
+        }
+    }
+
+    /// CDF names a channel's or item's page in its `href` attribute.
+    fn cdf_link(&mut self, attrs: &[(String, String)]) {
+        if self.doc.version != "cdf" {
+            return;
+        }
+        if let Some(href) = get(attrs, "href") {
+            let href = resolve(self.base(), href);
+            let common = self.common();
+            common.link = Some(href.clone());
+            common.links.push(Link {
+                rel: "alternate".into(),
+                href,
+                mime: Some("text/html".into()),
+                ..Link::default()
+            });
         }
     }
 
@@ -1458,15 +1495,16 @@ impl<'a> Parser<'a> {
                     self.add_license(value);
                 }
             }
+            // iTunes reads these values exactly as its specification
+            // spells them; so do podcast apps.
             "itunes_block" => {
-                let blocked =
-                    value.eq_ignore_ascii_case("yes") || value.eq_ignore_ascii_case("true");
+                let blocked = text == "yes";
                 self.common().itunes_block = Some(blocked);
             }
             "itunes_explicit" => {
-                let explicit = match value.to_ascii_lowercase().as_str() {
-                    "yes" | "true" | "explicit" => Some(true),
-                    "no" | "false" | "clean" => Some(false),
+                let explicit = match text.as_str() {
+                    "yes" | "explicit" | "true" => Some(true),
+                    "no" | "clean" | "false" => Some(false),
                     _ => None,
                 };
                 self.common().itunes_explicit = explicit;
