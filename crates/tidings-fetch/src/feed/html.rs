@@ -691,11 +691,15 @@ impl Sanitizer {
             if !ATTRIBUTES.contains(&key) {
                 continue;
             }
+            // A style with nothing harmless left goes entirely.
+            let style = (key == "style").then(|| clean_style(&decode_references(raw)));
+            if style.as_deref() == Some("") {
+                continue;
+            }
             self.out.push(' ');
             self.out.push_str(key);
             self.out.push_str("=\"");
-            if key == "style" {
-                let style = clean_style(&decode_references(raw));
+            if let Some(style) = style {
                 escape_attribute_into(&style, &mut self.out);
             } else if URL_ATTRIBUTES.contains(&(name, key)) {
                 let url = self.url(&decode_references(raw));
@@ -943,7 +947,8 @@ fn clean_style(style: &str) -> String {
             return String::new();
         };
         let property = property.trim();
-        let value = value.trim();
+        // The value as written after the colon (trailing space kept).
+        let value = value.trim_start();
         if value.contains(':')
             || property.is_empty()
             || !property
@@ -1030,12 +1035,25 @@ fn valid_css_value(word: &str) -> bool {
             .bytes()
             .all(|b| b.is_ascii_digit() || matches!(b, b'%' | b',' | b')'));
     }
-    let number_len = word
-        .bytes()
-        .take_while(|b| b.is_ascii_digit() || *b == b'.')
-        .count();
-    if number_len > 5 {
+    // At most two digits, an optional point, at most two digits.
+    let bytes = word.as_bytes();
+    let digits = |from: usize| {
+        bytes[from..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count()
+    };
+    let whole = digits(0);
+    if whole > 2 {
         return false;
+    }
+    let mut number_len = whole;
+    if bytes.get(number_len) == Some(&b'.') {
+        let fraction = digits(number_len + 1);
+        if fraction > 2 {
+            return false;
+        }
+        number_len += 1 + fraction;
     }
     matches!(
         &word[number_len..],
