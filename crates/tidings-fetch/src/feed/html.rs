@@ -435,7 +435,7 @@ pub fn unwrap_xhtml_div(value: &str) -> String {
     }
     let close = format!("</{name}>");
     match trimmed.strip_suffix(close.as_str()) {
-        Some(inner) if inner.len() >= open_end + 1 => inner[open_end + 1..].to_owned(),
+        Some(inner) if inner.len() > open_end => inner[open_end + 1..].to_owned(),
         _ => value.to_owned(),
     }
 }
@@ -980,18 +980,17 @@ fn gauntlet(style: &str) -> bool {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        if b.is_ascii_alphanumeric()
+        let plain = b.is_ascii_alphanumeric()
             || matches!(b, b':' | b',' | b';' | b'#' | b'%' | b'.' | b'!' | b'_')
-            || b.is_ascii_whitespace()
-        {
-            i += 1;
-        } else if b == b'-'
+            || b.is_ascii_whitespace();
+        // A hyphen only inside a word (`font-size`), as in `\w-\w`.
+        let joining = b == b'-'
             && i > 0
             && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_')
             && bytes
                 .get(i + 1)
-                .is_some_and(|n| n.is_ascii_alphanumeric() || *n == b'_')
-        {
+                .is_some_and(|n| n.is_ascii_alphanumeric() || *n == b'_');
+        if plain || joining {
             i += 1;
         } else if b == b'\'' || b == b'"' {
             let Some(end) = bytes[i + 1..].iter().position(|c| *c == b) else {
@@ -1030,8 +1029,8 @@ fn valid_css_value(word: &str) -> bool {
     if let Some(hex) = word.strip_prefix('#') {
         return !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit());
     }
-    if word.starts_with("rgb(") {
-        return word[4..]
+    if let Some(inside) = word.strip_prefix("rgb(") {
+        return inside
             .bytes()
             .all(|b| b.is_ascii_digit() || matches!(b, b'%' | b',' | b')'));
     }

@@ -462,18 +462,20 @@ impl<'a> Parser<'a> {
         let local = start.local_name().into_inner().to_ascii_lowercase();
         let version = get(attrs, "version").unwrap_or_default().trim();
         match local.as_str() {
-            "rss" if self.doc.version.is_empty() || self.doc.version == "rss091n" => {
-                if self.doc.version.is_empty() || version != "0.91" {
-                    self.doc.version = match version {
-                        "0.91" => "rss091u",
-                        "0.92" => "rss092",
-                        "0.93" => "rss093",
-                        "0.94" => "rss094",
-                        v if v.starts_with("2.") => "rss20",
-                        _ => "rss",
-                    }
-                    .into();
+            // A Netscape doctype made it rss091n already, if the version agrees.
+            "rss"
+                if self.doc.version.is_empty()
+                    || (self.doc.version == "rss091n" && version != "0.91") =>
+            {
+                self.doc.version = match version {
+                    "0.91" => "rss091u",
+                    "0.92" => "rss092",
+                    "0.93" => "rss093",
+                    "0.94" => "rss094",
+                    v if v.starts_with("2.") => "rss20",
+                    _ => "rss",
                 }
+                .into();
             }
             "feed" if self.doc.version.is_empty() => {
                 self.doc.version = match version {
@@ -573,7 +575,7 @@ impl<'a> Parser<'a> {
             .find('<')
             .and_then(|at| raw.get(at + 1..at + 1 + qname_len))
             .unwrap_or_default();
-        let name = self.element_name(qname, &start.local_name().into_inner(), known);
+        let name = self.element_name(qname, start.local_name().into_inner(), known);
 
         // Inside a text construct every element is markup.
         if let Some(capture) = self.capture.as_mut() {
@@ -1556,7 +1558,7 @@ impl<'a> Parser<'a> {
             .filter(|w| !w.is_empty())
             .filter_map(|w| w.parse().ok())
             .collect();
-        if numbers.len() < 2 || numbers.len() % 2 != 0 {
+        if numbers.len() < 2 || !numbers.len().is_multiple_of(2) {
             return;
         }
         let coordinates: Vec<(f64, f64)> = numbers.chunks(2).map(|p| (p[0], p[1])).collect();
