@@ -50,7 +50,11 @@ pub fn parse_document(
     if skip_bom_and_space(text.as_bytes()).is_empty() {
         return Err(ParseError::Empty);
     }
-    feed::parse_text(&text, base_url, options).map_err(ParseError::Malformed)
+    // No input may take a worker down: a panic in the XML layer is a
+    // malformed feed (see DECISIONS).
+    std::panic::catch_unwind(|| feed::parse_text(&text, base_url, options))
+        .unwrap_or_else(|_| Err("the XML parser gave up on this document".to_owned()))
+        .map_err(ParseError::Malformed)
 }
 
 /// Ingestion is stricter than a reader: a page that is no feed, and a
@@ -561,6 +565,32 @@ mod tests {
             entry.published_at.unwrap().to_rfc3339(),
             "2004-01-01T00:00:00+00:00"
         );
+    }
+
+    #[test]
+    fn a_feed_cut_short_keeps_its_whole_entries() {
+        // Leading space and a comment before the root; the body stops in
+        // the middle of the second item, which comes whole next poll.
+        let xml = b"\n  <!-- hi -->\n<rss version=\"2.0\"><channel><title>t</title>\
+            <item><guid>1</guid><title>One</title></item>\
+            <item><guid>2</guid><title>Tw";
+        let feed = parse_feed(xml, None, BASE).unwrap();
+        assert_eq!(feed.title.as_deref(), Some("t"));
+        assert_eq!(feed.entries.len(), 1);
+        assert_eq!(feed.entries[0].title.as_deref(), Some("One"));
+        let document = parse_document(xml, None, BASE, feed::Options::default()).unwrap();
+        assert!(document.truncated && document.bozo.is_some());
+    }
+
+    #[test]
+    fn mismatched_end_tags_and_html_entities_are_survived() {
+        let xml = b"<rss version=\"2.0\"><channel><title>caf&eacute; &amp; bar</title>\
+            <item><guid>1</guid><title><b>bold</title></item></channel></rss>";
+        let document = parse_document(xml, None, BASE, feed::Options::default()).unwrap();
+        assert!(document.bozo.is_some());
+        let feed = parse_feed(xml, None, BASE).unwrap();
+        assert_eq!(feed.title.as_deref(), Some("caf\u{e9} & bar"));
+        assert_eq!(feed.entries.len(), 1);
     }
 
     #[test]

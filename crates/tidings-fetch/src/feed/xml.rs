@@ -302,6 +302,16 @@ pub fn parse<'a>(src: &'a str, base_url: &'a str, options: Options) -> Document 
         parser.doc.entries.pop();
         parser.in_entry = false;
         parser.source = None;
+        // What was being read inside it goes with it.
+        parser.capture = None;
+        parser.person = None;
+        if let Some(at) = parser
+            .frames
+            .iter()
+            .rposition(|f| matches!(&*f.name, "item" | "entry"))
+        {
+            parser.frames.truncate(at);
+        }
     }
     while let Some(frame) = parser.frames.pop() {
         parser.close_frame(frame, "");
