@@ -150,7 +150,7 @@ fn detail(value: &Text) -> Value {
         "type": value.mime,
         "value": value.value,
         "language": value.language,
-        "base": value.base,
+        "base": &*value.base,
     });
     if let Some(src) = &value.src {
         detail["src"] = json!(src);

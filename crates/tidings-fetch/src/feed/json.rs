@@ -39,7 +39,7 @@ pub fn parse(body: &str, base_url: &str) -> Result<Document, String> {
             value,
             mime: mime.to_owned(),
             language: None,
-            base: base_url.to_owned(),
+            base: base_url.into(),
             src: None,
         })
     };

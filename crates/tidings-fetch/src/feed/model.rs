@@ -3,6 +3,8 @@
 //! language and base; people; links; tags; dates kept as written beside
 //! their reading in UTC. RSS, Atom, RDF and JSON Feed all land here.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 
 /// A parsed feed document.
@@ -28,7 +30,8 @@ pub struct Text {
     pub value: String,
     pub mime: String,
     pub language: Option<String>,
-    pub base: String,
+    /// Shared by every text of an element tree with one base.
+    pub base: Arc<str>,
     /// Atom `<content src>`: the content lives elsewhere.
     pub src: Option<String>,
 }

@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use quick_xml::NsReader;
 use quick_xml::events::{BytesStart, Event};
@@ -105,13 +106,13 @@ struct Frame<'a> {
     /// The name as written, to match its end tag.
     qname: &'a str,
     name: Rc<str>,
-    base: Rc<str>,
-    lang: Option<String>,
+    base: Arc<str>,
+    lang: Option<Rc<str>>,
 }
 
 /// Text being gathered for the innermost element that wants it.
 struct Capture {
-    name: String,
+    name: Rc<str>,
     depth: usize,
     text: String,
     /// A text construct (title, summary, content…): child elements are
@@ -124,7 +125,7 @@ struct Construct {
     mime: String,
     base64: bool,
     src: Option<String>,
-    base: Rc<str>,
+    base: Arc<str>,
     lang: Option<String>,
     /// Inline XHTML: references stay escaped, as markup.
     markup: bool,
@@ -429,16 +430,16 @@ impl<'a> Parser<'a> {
         self.frames.last().map_or(self.doc_url, |f| &f.base)
     }
 
-    fn base_rc(&self) -> Rc<str> {
+    fn base_rc(&self) -> Arc<str> {
         self.frames
             .last()
-            .map_or_else(|| Rc::from(self.doc_url), |f| f.base.clone())
+            .map_or_else(|| Arc::from(self.doc_url), |f| f.base.clone())
     }
 
     fn lang(&self) -> Option<String> {
         self.frames
             .last()
-            .and_then(|f| f.lang.clone())
+            .and_then(|f| f.lang.as_deref().map(str::to_owned))
             .or_else(|| self.default_lang.clone())
     }
 
@@ -619,12 +620,12 @@ impl<'a> Parser<'a> {
         }
 
         let base = match get(&attrs, "xml:base") {
-            Some(b) if self.base().is_empty() => Rc::from(b.trim()),
+            Some(b) if self.base().is_empty() => Arc::from(b.trim()),
             // A base that is no web address (`javascript:`…) is ignored.
             Some(b) => {
                 let resolved = resolve(self.base(), b);
                 if resolved.contains("://") {
-                    Rc::from(resolved)
+                    Arc::from(resolved)
                 } else {
                     self.base_rc()
                 }
@@ -633,7 +634,9 @@ impl<'a> Parser<'a> {
         };
         // xml:lang is inherited; an empty one unsets it.
         let lang = match get(&attrs, "xml:lang") {
-            Some(lang) => Some(language_tag(lang)).filter(|l| !l.is_empty()),
+            Some(lang) => Some(language_tag(lang))
+                .filter(|l| !l.is_empty())
+                .map(Rc::from),
             None => self.frames.last().and_then(|f| f.lang.clone()),
         };
         self.frames.push(Frame {
@@ -646,9 +649,17 @@ impl<'a> Parser<'a> {
         self.open(&name, &attrs, depth);
     }
 
+    /// The name a capture goes by: usually its element's own (shared).
+    fn capture_name(&self, name: &str) -> Rc<str> {
+        match self.frames.last() {
+            Some(frame) if &*frame.name == name => frame.name.clone(),
+            _ => Rc::from(name),
+        }
+    }
+
     fn capture_plain(&mut self, name: &str, depth: usize) {
         self.capture = Some(Capture {
-            name: name.to_owned(),
+            name: self.capture_name(name),
             depth,
             text: String::new(),
             construct: None,
@@ -674,7 +685,7 @@ impl<'a> Parser<'a> {
             mime == "application/xhtml+xml" || mime.ends_with("+xml") || mime.ends_with("/xml");
         let src = get(attrs, "src").map(|s| resolve(self.base(), s));
         self.capture = Some(Capture {
-            name: name.to_owned(),
+            name: self.capture_name(name),
             depth,
             text: String::new(),
             construct: Some(Construct {
@@ -1134,7 +1145,7 @@ impl<'a> Parser<'a> {
             value,
             mime,
             language: lang,
-            base: base.to_string(),
+            base,
             src,
         };
 
@@ -1213,10 +1224,13 @@ impl<'a> Parser<'a> {
         Date { raw, parsed }
     }
 
-    fn finish_plain(&mut self, name: &str, text: String) {
+    fn finish_plain(&mut self, name: &str, mut text: String) {
+        // iTunes flags are read exactly as written; everything else trimmed.
+        let exact = matches!(name, "itunes_block" | "itunes_explicit").then(|| text.clone());
+        trim_in_place(&mut text);
         // Person parts first: they belong to the person being read.
         if let Some((_, person, _)) = self.person.as_mut() {
-            let value = text.trim().to_owned();
+            let value = text.clone();
             match name {
                 "name" | "itunes_name" => {
                     person.name = Some(value);
@@ -1255,7 +1269,7 @@ impl<'a> Parser<'a> {
         if self.in_image {
             let base = self.base().to_owned();
             let image = self.common().image.get_or_insert_with(Image::default);
-            let value = text.trim().to_owned();
+            let value = text.clone();
             match name {
                 "url" => image.href = Some(resolve(&base, &value)),
                 "link" => image.link = Some(resolve(&base, &value)),
@@ -1269,7 +1283,7 @@ impl<'a> Parser<'a> {
         }
         if self.in_textinput {
             let base = self.base().to_owned();
-            let value = text.trim().to_owned();
+            let value = text.clone();
             if let Some(input) = self.meta().and_then(|m| m.textinput.as_mut()) {
                 match name {
                     "name" => input.name = Some(value),
@@ -1290,7 +1304,7 @@ impl<'a> Parser<'a> {
             }
             return;
         }
-        let value = text.trim().to_owned();
+        let value = text;
         let base = self.base().to_owned();
         match name {
             "link" => {
@@ -1510,11 +1524,11 @@ impl<'a> Parser<'a> {
             // iTunes reads these values exactly as its specification
             // spells them; so do podcast apps.
             "itunes_block" => {
-                let blocked = text == "yes";
+                let blocked = exact.as_deref() == Some("yes");
                 self.common().itunes_block = Some(blocked);
             }
             "itunes_explicit" => {
-                let explicit = match text.as_str() {
+                let explicit = match exact.as_deref().unwrap_or_default() {
                     "yes" | "explicit" | "true" => Some(true),
                     "no" | "clean" | "false" => Some(false),
                     _ => None,
