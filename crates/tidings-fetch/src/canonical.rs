@@ -44,7 +44,11 @@ fn is_tracking(name: &str) -> bool {
 /// The URL without tracking parameters or fragment: what we store, show
 /// and fetch. `None` for anything but absolute http(s) URLs.
 pub fn clean_url(raw: &str) -> Option<Url> {
-    let mut url = Url::parse(raw.trim()).ok()?;
+    clean_parsed(Url::parse(raw.trim()).ok()?)
+}
+
+/// [`clean_url`] for a URL already parsed.
+pub(crate) fn clean_parsed(mut url: Url) -> Option<Url> {
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
         return None;
     }
@@ -68,7 +72,12 @@ pub fn clean_url(raw: &str) -> Option<Url> {
 /// trailing slash, fragment, tracking parameters and parameter order do not
 /// make a different article. Not a URL to fetch — a key to compare.
 pub fn url_key(raw: &str) -> Option<String> {
-    let url = clean_url(raw)?;
+    key_of_clean(&clean_url(raw)?)
+}
+
+/// [`url_key`] of a URL [`clean_url`] already cleaned.
+pub(crate) fn key_of_clean(url: &Url) -> Option<String> {
+    let raw = url.as_str();
     let host = url.host_str()?.to_ascii_lowercase();
     let host = host.strip_prefix("www.").unwrap_or(&host);
     let mut key = String::with_capacity(raw.len());

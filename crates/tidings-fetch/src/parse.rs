@@ -137,32 +137,32 @@ fn convert_entry(
     base: Option<&Url>,
     feed_language: Option<&str>,
 ) -> Option<FeedEntry> {
-    let common = &entry.common;
-    let url = page_link(common)
-        .and_then(|href| absolute(href, base))
-        .and_then(|u| crate::canonical::clean_url(&u))
-        .map(String::from);
+    let feed::Entry {
+        common,
+        summary,
+        mut content,
+        ..
+    } = entry;
+    let common = &common;
+    let clean = page_link(common)
+        .and_then(|href| absolute_url(href, base))
+        .and_then(crate::canonical::clean_parsed);
+    let url_key = clean.as_ref().and_then(crate::canonical::key_of_clean);
+    let url = clean.map(String::from);
     let title = common
         .title
         .as_ref()
         .map(plain_text)
         .filter(|t| !t.is_empty());
-    let text_language = entry
-        .content
+    let text_language = content
         .first()
-        .or(entry.summary.as_ref())
+        .or(summary.as_ref())
         .and_then(|t| t.language.clone());
-    let summary = entry
-        .summary
-        .clone()
-        .map(as_html)
-        .filter(|s| !s.trim().is_empty());
-    let content = entry
-        .content
-        .iter()
-        .find(|c| c.is_html())
-        .or(entry.content.first())
-        .cloned()
+    let summary = summary.map(as_html).filter(|s| !s.trim().is_empty());
+    // The HTML content if there is one, else the first; moved, not copied.
+    let chosen = content.iter().position(Text::is_html).unwrap_or(0);
+    let content = (chosen < content.len())
+        .then(|| content.swap_remove(chosen))
         .map(as_html)
         .filter(|c| !c.trim().is_empty());
     let author = Some(
@@ -204,7 +204,7 @@ fn convert_entry(
         .or_else(|| common.updated.as_ref().and_then(|d| d.parsed));
     Some(FeedEntry {
         guid: without_nul(guid),
-        url_key: url.as_deref().and_then(crate::canonical::url_key),
+        url_key,
         url,
         content_hash,
         title: title.map(without_nul),
@@ -226,15 +226,11 @@ fn plain_text(text: &Text) -> String {
     let content = text.value.trim();
     let is_html =
         text.is_html() || (content.contains('<') && content.contains('>')) || content.contains('&');
-    let flat = if is_html {
-        scraper::Html::parse_fragment(content)
-            .root_element()
-            .text()
-            .collect::<String>()
+    if is_html {
+        feed::text_of_html(content)
     } else {
-        content.to_owned()
-    };
-    flat.split_whitespace().collect::<Vec<_>>().join(" ")
+        content.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
 }
 
 /// RSS puts an e-mail address in `<author>`, often as `addr (Name)`: a
@@ -291,11 +287,15 @@ fn page_link(common: &feed::Common) -> Option<&str> {
 }
 
 fn absolute(href: &str, base: Option<&Url>) -> Option<String> {
+    absolute_url(href, base).map(String::from)
+}
+
+fn absolute_url(href: &str, base: Option<&Url>) -> Option<Url> {
     let resolved = match base {
         Some(base) => base.join(href).ok()?,
         None => Url::parse(href).ok()?,
     };
-    matches!(resolved.scheme(), "http" | "https").then(|| resolved.to_string())
+    matches!(resolved.scheme(), "http" | "https").then_some(resolved)
 }
 
 /// A 128-bit XXH3 of the entry's text: identity, not security, so a fast

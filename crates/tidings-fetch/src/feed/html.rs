@@ -766,6 +766,47 @@ impl Sanitizer {
     }
 }
 
+/// The text of an HTML fragment (a title, a name): tags, comments and
+/// scripts dropped, references decoded, whitespace collapsed to single
+/// spaces.
+pub fn text_of(html: &str) -> String {
+    let bytes = html.as_bytes();
+    let mut text = String::with_capacity(html.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        let Some(lt) = memchr::memchr(b'<', &bytes[at..]).map(|i| at + i) else {
+            text.push_str(&html[at..]);
+            break;
+        };
+        text.push_str(&html[at..lt]);
+        let rest = &html[lt..];
+        if let Some(comment) = rest.strip_prefix("<!--") {
+            at = lt + 4 + comment.find("-->").map_or(comment.len(), |e| e + 3);
+        } else if rest.starts_with("<!") || rest.starts_with("<?") {
+            at = lt + rest.find('>').map_or(rest.len(), |e| e + 1);
+        } else if let Some((tag, len)) = scan_tag(rest) {
+            at = lt + len;
+            if !tag.end && DROPPED_WITH_CONTENT.contains(&tag.name.as_str()) {
+                let close = format!("</{}", tag.name);
+                at += find_ignore_case(&html[at..], &close).unwrap_or(html.len() - at);
+            }
+            text.push(' ');
+        } else {
+            text.push('<');
+            at = lt + 1;
+        }
+    }
+    let decoded = decode_references(&text);
+    let mut out = String::with_capacity(decoded.len());
+    for word in decoded.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
 /// Whether the text after a `&` makes it a character reference or a
 /// known entity reference, `;` included.
 fn starts_reference(after: &str) -> bool {
@@ -1170,6 +1211,18 @@ mod tests {
                 true
             ),
             r#"<a title="&#38;" href="http://a.example/x?a=1&amp;b=2">t</a>"#
+        );
+    }
+
+    #[test]
+    fn text_of_html_is_its_words() {
+        assert_eq!(
+            text_of("<em>Breaking:</em>   storm\n hits <script>x()</script>coast"),
+            "Breaking: storm hits coast"
+        );
+        assert_eq!(
+            text_of("Tom &amp;amp; Jerry &#8217; 5 < 6"),
+            "Tom &amp; Jerry \u{2019} 5 < 6"
         );
     }
 

@@ -12,7 +12,7 @@ pub mod model;
 mod xml;
 
 pub use dates::parse_date;
-pub use html::{clean as clean_html, escape_into as escape_html_into};
+pub use html::{clean as clean_html, escape_into as escape_html_into, text_of as text_of_html};
 pub use model::*;
 pub use xml::person_from_text;
 

@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
+use rustc_hash::FxHashMap;
 use url::Url;
 
 use super::dates::parse_date;
@@ -158,7 +159,7 @@ struct Parser<'a> {
     in_chapters: bool,
     /// Namespace URI → known prefix, and element names, per document.
     prefixes: Vec<(String, Option<&'static str>)>,
-    names: Vec<(&'a str, Option<&'static str>, Rc<str>)>,
+    names: FxHashMap<(&'a str, Option<&'static str>), Rc<str>>,
     /// Namespace declarations in force, innermost last.
     bindings: Vec<Binding<'a>>,
 }
@@ -201,7 +202,7 @@ pub fn parse<'a>(src: &'a str, base_url: &'a str, options: Options) -> Document 
         default_lang: None,
         in_chapters: false,
         prefixes: Vec::new(),
-        names: Vec::new(),
+        names: FxHashMap::default(),
         bindings: Vec::new(),
     };
     let mut root_seen = false;
@@ -605,11 +606,7 @@ impl<'a> Parser<'a> {
         local: &str,
         known: Option<&'static str>,
     ) -> Rc<str> {
-        if let Some((_, _, name)) = self
-            .names
-            .iter()
-            .find(|(q, k, _)| *q == qname && *k == known)
-        {
+        if let Some(name) = self.names.get(&(qname, known)) {
             return name.clone();
         }
         // An unknown namespace keeps the document's own prefix.
@@ -625,8 +622,8 @@ impl<'a> Parser<'a> {
         }
         name.extend(local.chars().map(|c| c.to_ascii_lowercase()));
         let name: Rc<str> = Rc::from(name);
-        if self.names.len() < 256 {
-            self.names.push((qname, known, name.clone()));
+        if self.names.len() < 1024 {
+            self.names.insert((qname, known), name.clone());
         }
         name
     }
