@@ -900,7 +900,8 @@ fn scan_tag(text: &str) -> Option<(Tag<'_>, usize)> {
             }
         }
         if key.is_empty() {
-            i += 1;
+            // A stray `=` (ASCII, so the next byte starts a character).
+            i = i.max(key_start + 1);
             continue;
         }
         if !attrs.iter().any(|(k, _)| *k == key) {
@@ -1212,6 +1213,14 @@ mod tests {
             ),
             r#"<a title="&#38;" href="http://a.example/x?a=1&amp;b=2">t</a>"#
         );
+    }
+
+    #[test]
+    fn stray_equals_signs_before_multibyte_text_are_survived() {
+        // Found by the mutation suite: `=` then a quoted value then `╚`.
+        let html = "<cpe=\"\u{255a}ext/=\"\u{255a}ext/hed>2004<b>x</b>";
+        assert_eq!(text_of(html), "2004 x");
+        let _ = clean(html.into(), "http://a.example/", true);
     }
 
     #[test]
