@@ -233,21 +233,6 @@ pub fn parse<'a>(src: &'a str, base_url: &'a str, options: Options) -> Document 
                     parser.root(&start, &attrs);
                 }
                 parser.start(&start, known, attrs, raw);
-                // A leaf being captured (`<title>text</title>`, escaped HTML
-                // in `<description>`): read its text straight from the
-                // source in one pass, not event by event, and move on past
-                // its end tag.
-                if let Some(text_len) = parser.leaf_text_len(&src[after..]) {
-                    let qname = parser.frames.last().map_or("", |f| f.qname);
-                    parser.push_leaf_text(&src[after..after + text_len]);
-                    if let Err(error) = reader.read_to_end(quick_xml::name::QName(qname)) {
-                        parser.flag(format!("not well-formed XML: {error}"));
-                        parser.doc.truncated = true;
-                        break;
-                    }
-                    let end = reader.buffer_position() as usize;
-                    parser.end(qname, &src[(after + text_len).min(end)..end]);
-                }
             }
             Event::End(end) => {
                 let after = reader.buffer_position() as usize;
@@ -600,76 +585,6 @@ impl<'a> Parser<'a> {
                 }
             },
             None => self.lookup("").flatten(),
-        }
-    }
-
-    /// When the element just opened is being captured and holds nothing
-    /// but text up to its own end tag, the length of that text in `rest`.
-    fn leaf_text_len(&self, rest: &str) -> Option<usize> {
-        let capture = self.capture.as_ref()?;
-        let frame = self.frames.last()?;
-        if capture.depth != self.frames.len()
-            || !capture.text.is_empty()
-            || capture.construct.as_ref().is_some_and(|c| c.markup)
-        {
-            return None;
-        }
-        let lt = memchr::memchr(b'<', rest.as_bytes())?;
-        let tail = rest[lt..].strip_prefix("</")?.strip_prefix(frame.qname)?;
-        tail.trim_start().starts_with('>').then_some(lt)
-    }
-
-    /// A leaf's raw text into the capture: references resolved as the
-    /// event loop resolves them, line ends normalized.
-    fn push_leaf_text(&mut self, raw: &str) {
-        let mut undefined: Option<String> = None;
-        let Some(capture) = self.capture.as_mut() else {
-            return;
-        };
-        let out = &mut capture.text;
-        let mut rest = raw;
-        while let Some(at) = memchr::memchr(b'&', rest.as_bytes()) {
-            push_normalized(out, &rest[..at]);
-            let after = &rest[at + 1..];
-            let name_len = after
-                .bytes()
-                .take(32)
-                .position(|b| b == b';')
-                .filter(|len| *len > 0);
-            let Some(len) = name_len else {
-                out.push('&');
-                rest = after;
-                continue;
-            };
-            let name = &after[..len];
-            let reference = quick_xml::events::BytesRef::new(name);
-            match reference.resolve_char_ref() {
-                Ok(Some(c)) => out.push(windows_1252_control(c)),
-                Ok(None) => match quick_xml::escape::resolve_xml_entity(name) {
-                    Some(text) => out.push_str(text),
-                    None => match quick_xml::escape::resolve_html5_entity(name) {
-                        Some(text) => {
-                            undefined.get_or_insert_with(|| format!("undefined entity &{name};"));
-                            out.push_str(text);
-                        }
-                        None => {
-                            out.push('&');
-                            out.push_str(name);
-                            out.push(';');
-                        }
-                    },
-                },
-                Err(_) => {
-                    out.push('&');
-                    out.push_str(name);
-                    out.push(';');
-                }
-            }
-            rest = &after[len + 1..];
-        }
-        push_normalized(out, rest);
-        if let Some(reason) = undefined {
-            self.flag(reason);
         }
     }
 
@@ -1745,15 +1660,6 @@ impl<'a> Parser<'a> {
             coordinates,
         });
     }
-}
-
-/// Text with XML's line ends (`\r\n`, a lone `\r`) made `\n`.
-fn push_normalized(out: &mut String, text: &str) {
-    if !text.contains('\r') {
-        out.push_str(text);
-        return;
-    }
-    out.push_str(&text.replace("\r\n", "\n").replace('\r', "\n"));
 }
 
 /// A language tag as BCP 47 writes it: `en_US` is `en-US`.
