@@ -35,6 +35,8 @@ static BYLINES: LazyLock<Vec<Selector>> = LazyLock::new(|| {
         r#"[class*="byline"] a, [class*="Byline"] a"#,
         r#"[class*="byline"], [class*="Byline"]"#,
         r#"[class*="author"] a"#,
+        // A name printed on its own inside an author block (no link).
+        r#"[class*="author"] div, [class*="author"] p, [class*="author"] span"#,
     ]
     .into_iter()
     .map(selector)

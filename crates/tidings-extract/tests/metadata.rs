@@ -117,3 +117,18 @@ fn a_person_in_the_byline_beats_an_organisation_as_author() {
     );
     assert_eq!(extract(html.as_bytes(), None).authors, ["Ann Writer"]);
 }
+
+#[test]
+fn a_name_printed_alone_in_an_author_block_is_the_author() {
+    // No metadata names anyone; the author card prints the name in a plain
+    // element beside the photo and the date.
+    let html = page(
+        "<title>Harbour reopens after storms</title>",
+        r#"<h1>Harbour reopens after storms</h1>
+           <div class="blog_author-wrapper"><img alt="Lauren Vetter" src="a.jpg">
+             <div class="blog_author-text"><div class="text-size-small">Lauren Vetter</div>
+             <div class="blog_date">March 3, 2025</div></div></div>"#,
+    );
+    let article = extract(html.as_bytes(), None);
+    assert_eq!(article.authors, ["Lauren Vetter"]);
+}

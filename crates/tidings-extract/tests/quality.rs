@@ -116,7 +116,7 @@ fn benchmark_quality() {
         (&scrapinghub, "f1", 0.955),
         (&wcxb, "f1", 0.945),
         (&wcxb, "title", 0.87),
-        (&wcxb, "author", 0.84),
+        (&wcxb, "author", 0.85),
         (&wcxb, "date", 0.85),
     ];
     for (figures, name, floor) in floors {
