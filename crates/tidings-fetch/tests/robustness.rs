@@ -2,7 +2,8 @@
 //! a deterministic mutation run for CI (the coverage-guided fuzz targets in
 //! `fuzz/` go much further), plus the classic pathological documents.
 
-use tidings_fetch::{clean_url, feed_links, parse_feed, url_key};
+use tidings_fetch::feed::Options;
+use tidings_fetch::{clean_url, feed_links, parse_document, parse_feed, url_key};
 
 const BASE: &str = "https://robust.example/feed.xml";
 
@@ -95,6 +96,64 @@ fn mutated_feeds_never_panic() {
         let seed = SEEDS[round % SEEDS.len()].as_bytes();
         let data = mutate(&mut rng, seed);
         let _ = parse_feed(&data, content_types[round % 3], BASE);
+        // And as a feed reader would read it, with its HTML sanitized.
+        let _ = parse_document(&data, content_types[round % 3], BASE, Options::default());
+    }
+}
+
+/// Every tag the sanitizer writes (text `<` comes out as `&lt;`, so each
+/// `<` followed by a letter is one) carries no event handler and is no
+/// script, style, frame or object, whatever the input.
+#[test]
+fn mutated_html_comes_out_inert() {
+    const VECTORS: &[&str] = &[
+        r#"<p onclick="x()">a<script>alert(1)</script><b>b</b></p>"#,
+        r#"<a href="javascript:alert(1)" onmouseover=x()>l</a><img src=x onerror=alert(1)>"#,
+        r#"<IMG SRC="jav&#x09;ascript:alert(1)"><iframe src=//e></iframe><style>*{}</style>"#,
+        r#"<div style="background:url(javascript:x)">d</div><svg onload=x><object data=x>"#,
+        r#"<!-- c --><scr<script>ipt>x</script><a href='/rel' title="t&amp;">r</a>"#,
+    ];
+    let mut rng = Rng(0x6874_6d6c);
+    for round in 0..20_000 {
+        let seed = VECTORS[round % VECTORS.len()].as_bytes();
+        let data = mutate(&mut rng, seed);
+        let html = String::from_utf8_lossy(&data).into_owned();
+        let out = tidings_fetch::feed::clean_html(html, BASE, true).to_ascii_lowercase();
+        let _ = tidings_fetch::feed::text_of_html(&out);
+        let bytes = out.as_bytes();
+        for (at, _) in out.match_indices('<') {
+            if !bytes
+                .get(at + 1)
+                .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'/')
+            {
+                continue;
+            }
+            let tag = &out[at..out[at..].find('>').map_or(out.len(), |e| at + e + 1)];
+            let name: String = tag[1..]
+                .trim_start_matches('/')
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            assert!(
+                ![
+                    "script", "style", "iframe", "object", "embed", "svg", "applet", "frame"
+                ]
+                .contains(&name.as_str()),
+                "{tag} in {out}"
+            );
+            assert!(
+                !tag.split_whitespace()
+                    .skip(1)
+                    .any(|attr| attr.starts_with("on")),
+                "{tag} in {out}"
+            );
+            // A URL may mention it in its path; no value may start with it.
+            assert!(
+                !tag.replace(['\t', '\n', ' '], "")
+                    .contains("=\"javascript:"),
+                "{tag} in {out}"
+            );
+        }
     }
 }
 

@@ -626,7 +626,10 @@ impl Sanitizer {
             if let Some(comment) = rest.strip_prefix("<!--") {
                 let end = comment.find("-->");
                 let body = &comment[..end.unwrap_or(comment.len())];
-                if end.is_some() {
+                // Browsers end comments in more ways than `-->` (`--!>`,
+                // `<!-->`): only a comment with no markup characters and
+                // no `--` in it is kept, so none can end early.
+                if end.is_some() && !body.contains(['<', '>']) && !body.contains("--") {
                     self.out.push_str("<!--");
                     self.out.push_str(body);
                     self.out.push_str("-->");
@@ -701,7 +704,7 @@ impl Sanitizer {
             self.out.push_str("=\"");
             if let Some(style) = style {
                 escape_attribute_into(&style, &mut self.out);
-            } else if URL_ATTRIBUTES.contains(&(name, key)) {
+            } else if is_url_attribute(key) {
                 let url = self.url(&decode_references(raw));
                 escape_attribute_into(&url, &mut self.out);
             } else {
@@ -805,6 +808,16 @@ pub fn text_of(html: &str) -> String {
         out.push_str(word);
     }
     out
+}
+
+/// Attributes that hold a URL on some element, checked as URLs on every
+/// element (`<p href="javascript:…">` keeps nothing it should not), with
+/// the old IE ones that ran scripts (`dynsrc`, `lowsrc`).
+fn is_url_attribute(key: &str) -> bool {
+    matches!(key, "dynsrc" | "lowsrc")
+        || URL_ATTRIBUTES
+            .iter()
+            .any(|(_, attribute)| *attribute == key)
 }
 
 /// Whether the text after a `&` makes it a character reference or a
@@ -1179,6 +1192,9 @@ mod tests {
             r#"<svg onload="alert(1)"></svg>"#,
             "<STYLE>@import'http://evil.example/xss.css';</STYLE>",
             r#"<a href="vbscript:msgbox(1)">x</a>"#,
+            "<!----!><script>alert(1)</script>-->",
+            "<!--><script>alert(1)</script>-->",
+            r#"<p href="javascript:alert(1)">x</p><img dynsrc="javascript:alert(1)">"#,
             r#"<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>"#,
         ] {
             let out = clean(vector.into(), base, true).to_ascii_lowercase();
