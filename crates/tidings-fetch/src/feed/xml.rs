@@ -661,7 +661,6 @@ impl<'a> Parser<'a> {
                     capture.text.push('"');
                 }
                 capture.text.push('>');
-                let _ = raw;
                 self.frames.push(Frame {
                     qname,
                     name,
@@ -1491,14 +1490,14 @@ impl<'a> Parser<'a> {
                     return;
                 }
                 let tags = &mut self.common().tags;
-                if let Some(last) = tags.last_mut().filter(|t| t.term.is_none()) {
-                    last.term = Some(value);
-                } else if name == "category"
+                // `<category term="x" scheme="s">x</category>` is one tag.
+                let repeated = name == "category"
                     && tags.last().is_some_and(|t| {
                         t.scheme.is_some() && t.term.as_deref() == Some(value.as_str())
-                    })
-                {
-                } else {
+                    });
+                if let Some(last) = tags.last_mut().filter(|t| t.term.is_none()) {
+                    last.term = Some(value);
+                } else if !repeated {
                     let tag = Tag {
                         term: Some(value),
                         ..Tag::default()
