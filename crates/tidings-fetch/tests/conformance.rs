@@ -196,7 +196,7 @@ fn pairs(list: &[(String, String)]) -> Value {
 
 fn common(map: &mut Map<String, Value>, c: &Common) {
     for (key, value) in &c.extra {
-        map.entry(key.clone()).or_insert_with(|| json!(value));
+        map.entry(key.to_string()).or_insert_with(|| json!(value));
     }
     text(map, "title", c.title.as_ref());
     text(map, "rights", c.rights.as_ref());

@@ -183,7 +183,7 @@ pub struct Common {
     pub itunes_duration: Option<String>,
     /// Elements no handler knows, by their prefixed name
     /// (`prefix_local`), with their text: kept, not dropped.
-    pub extra: Vec<(String, String)>,
+    pub extra: Vec<(Arc<str>, String)>,
 }
 
 /// Feed-level metadata.

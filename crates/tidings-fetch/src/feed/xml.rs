@@ -6,7 +6,6 @@
 //! entries before a broken one still count.
 
 use std::borrow::Cow;
-use std::rc::Rc;
 use std::sync::Arc;
 
 use quick_xml::Reader;
@@ -105,14 +104,14 @@ fn known_prefix(uri: &str) -> Option<&'static str> {
 struct Frame<'a> {
     /// The name as written, to match its end tag.
     qname: &'a str,
-    name: Rc<str>,
+    name: Arc<str>,
     base: Arc<str>,
-    lang: Option<Rc<str>>,
+    lang: Option<Arc<str>>,
 }
 
 /// Text being gathered for the innermost element that wants it.
 struct Capture {
-    name: Rc<str>,
+    name: Arc<str>,
     depth: usize,
     text: String,
     /// A text construct (title, summary, content…): child elements are
@@ -159,7 +158,7 @@ struct Parser<'a> {
     in_chapters: bool,
     /// Namespace URI → known prefix, and element names, per document.
     prefixes: Vec<(String, Option<&'static str>)>,
-    names: FxHashMap<(&'a str, Option<&'static str>), Rc<str>>,
+    names: FxHashMap<(&'a str, Option<&'static str>), Arc<str>>,
     /// Namespace declarations in force, innermost last.
     bindings: Vec<Binding<'a>>,
 }
@@ -605,7 +604,7 @@ impl<'a> Parser<'a> {
         qname: &'a str,
         local: &str,
         known: Option<&'static str>,
-    ) -> Rc<str> {
+    ) -> Arc<str> {
         if let Some(name) = self.names.get(&(qname, known)) {
             return name.clone();
         }
@@ -621,7 +620,7 @@ impl<'a> Parser<'a> {
             name.push('_');
         }
         name.extend(local.chars().map(|c| c.to_ascii_lowercase()));
-        let name: Rc<str> = Rc::from(name);
+        let name: Arc<str> = Arc::from(name);
         if self.names.len() < 1024 {
             self.names.insert((qname, known), name.clone());
         }
@@ -690,7 +689,7 @@ impl<'a> Parser<'a> {
         let lang = match get(&attrs, "xml:lang") {
             Some(lang) => Some(language_tag(lang))
                 .filter(|l| !l.is_empty())
-                .map(Rc::from),
+                .map(Arc::from),
             None => self.frames.last().and_then(|f| f.lang.clone()),
         };
         self.frames.push(Frame {
@@ -704,10 +703,10 @@ impl<'a> Parser<'a> {
     }
 
     /// The name a capture goes by: usually its element's own (shared).
-    fn capture_name(&self, name: &str) -> Rc<str> {
+    fn capture_name(&self, name: &str) -> Arc<str> {
         match self.frames.last() {
             Some(frame) if &*frame.name == name => frame.name.clone(),
-            _ => Rc::from(name),
+            _ => Arc::from(name),
         }
     }
 
@@ -895,7 +894,7 @@ impl<'a> Parser<'a> {
             "admin_errorreportsto" => {
                 if let Some(href) = get(attrs, "rdf:resource") {
                     let href = href.to_owned();
-                    self.common().extra.push(("errorreportsto".into(), href));
+                    self.common().extra.push((Arc::from("errorreportsto"), href));
                 }
             }
             "cc_license" | "creativecommons_license" if get(attrs, "rdf:resource").is_some() => {
@@ -1165,7 +1164,7 @@ impl<'a> Parser<'a> {
         } = capture;
         match construct {
             Some(construct) => self.finish_text(&name, text, construct),
-            None => self.finish_plain(&name, text),
+            None => self.finish_plain(name, text),
         }
     }
 
@@ -1262,7 +1261,7 @@ impl<'a> Parser<'a> {
                     }
                     meta.subtitle = Some(text);
                 } else {
-                    self.common().extra.push(("subtitle".into(), text.value));
+                    self.common().extra.push((Arc::from("subtitle"), text.value));
                 }
             }
             "info" => {
@@ -1286,7 +1285,8 @@ impl<'a> Parser<'a> {
         Date { raw, parsed }
     }
 
-    fn finish_plain(&mut self, name: &str, mut text: String) {
+    fn finish_plain(&mut self, element: Arc<str>, mut text: String) {
+        let name: &str = &element;
         // iTunes flags are read exactly as written; everything else trimmed.
         let exact = matches!(name, "itunes_block" | "itunes_explicit").then(|| text.clone());
         trim_in_place(&mut text);
@@ -1303,7 +1303,7 @@ impl<'a> Parser<'a> {
                     return;
                 }
                 "uri" | "url" | "homepage" => {
-                    let base = self.base().to_owned();
+                    let base = self.base_rc();
                     if let Some((_, person, _)) = self.person.as_mut() {
                         person.href = Some(resolve(&base, &value));
                     }
@@ -1329,7 +1329,7 @@ impl<'a> Parser<'a> {
             }
         }
         if self.in_image {
-            let base = self.base().to_owned();
+            let base = self.base_rc();
             let image = self.common().image.get_or_insert_with(Image::default);
             let value = text.clone();
             match name {
@@ -1344,7 +1344,7 @@ impl<'a> Parser<'a> {
             return;
         }
         if self.in_textinput {
-            let base = self.base().to_owned();
+            let base = self.base_rc();
             let value = text.clone();
             if let Some(input) = self.meta().and_then(|m| m.textinput.as_mut()) {
                 match name {
@@ -1367,7 +1367,7 @@ impl<'a> Parser<'a> {
             return;
         }
         let value = text;
-        let base = self.base().to_owned();
+        let base = self.base_rc();
         match name {
             "link" => {
                 if value.is_empty() {
@@ -1629,11 +1629,11 @@ impl<'a> Parser<'a> {
             "georss_polygon" => self.place("Polygon", &value),
             "georss_box" => self.place("Box", &value),
             "geo_lat" | "geo_long" | "icbm_latitude" | "icbm_longitude" => {
-                self.common().extra.push((name.to_owned(), value));
+                self.common().extra.push((element.clone(), value));
             }
             "hour" | "day" => {}
             _ => {
-                self.common().extra.push((name.to_owned(), value));
+                self.common().extra.push((element.clone(), value));
             }
         }
     }
