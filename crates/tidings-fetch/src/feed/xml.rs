@@ -537,13 +537,14 @@ impl<'a> Parser<'a> {
                     known,
                 });
             }
-            pairs.push((qname.to_owned(), value));
+            pairs.push((qname, value));
         }
+        // Prefixes resolve once every declaration on the element is read.
         pairs
             .into_iter()
             .map(|(qname, value)| {
                 if qname == "xmlns" || qname.starts_with("xmlns:") {
-                    return (qname, value);
+                    return (qname.to_owned(), value);
                 }
                 let key = match qname.split_once(':') {
                     Some(("xml", local)) => format!("xml:{}", local.to_ascii_lowercase()),
