@@ -240,7 +240,7 @@ pub fn parse<'a>(src: &'a str, base_url: &'a str, options: Options) -> Document 
             }
             Event::Text(text) => {
                 if let Some(capture) = parser.capture.as_mut() {
-                    capture.text.push_str(&text.xml10_content());
+                    append(&mut capture.text, text.xml10_content());
                 }
             }
             Event::CData(data) => {
@@ -249,7 +249,7 @@ pub fn parse<'a>(src: &'a str, base_url: &'a str, options: Options) -> Document 
                     if capture.construct.as_ref().is_some_and(|c| c.markup) {
                         html::escape_into(&data, &mut capture.text);
                     } else {
-                        capture.text.push_str(&data);
+                        append(&mut capture.text, data);
                     }
                 }
             }
@@ -1659,6 +1659,16 @@ impl<'a> Parser<'a> {
             kind: kind.to_owned(),
             coordinates,
         });
+    }
+}
+
+/// Text onto a capture: the first piece taken whole (one allocation of
+/// the right size, the usual case), later ones appended.
+fn append(text: &mut String, piece: Cow<'_, str>) {
+    if text.is_empty() {
+        *text = piece.into_owned();
+    } else {
+        text.push_str(&piece);
     }
 }
 
