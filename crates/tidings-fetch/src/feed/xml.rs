@@ -895,7 +895,9 @@ impl<'a> Parser<'a> {
             "admin_errorreportsto" => {
                 if let Some(href) = get(attrs, "rdf:resource") {
                     let href = href.to_owned();
-                    self.common().extra.push((Arc::from("errorreportsto"), href));
+                    self.common()
+                        .extra
+                        .push((Arc::from("errorreportsto"), href));
                 }
             }
             "cc_license" | "creativecommons_license" if get(attrs, "rdf:resource").is_some() => {
@@ -1262,7 +1264,9 @@ impl<'a> Parser<'a> {
                     }
                     meta.subtitle = Some(text);
                 } else {
-                    self.common().extra.push((Arc::from("subtitle"), text.value));
+                    self.common()
+                        .extra
+                        .push((Arc::from("subtitle"), text.value));
                 }
             }
             "info" => {
