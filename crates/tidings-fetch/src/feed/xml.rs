@@ -33,6 +33,7 @@ fn known_prefix(uri: &str) -> Option<&'static str> {
     };
     Some(match uri.trim_end_matches('/') {
         "http://backend.userland.com/rss"
+        | "http://backend.userland.com/rss2"
         | "http://blogs.law.harvard.edu/tech/rss"
         | "http://purl.org/rss/1.0"
         | "http://my.netscape.com/rdf/simple/0.9"
@@ -857,8 +858,15 @@ impl<'a> Parser<'a> {
                 let term = get(attrs, "term").or_else(|| get(attrs, "text"));
                 let scheme = get(attrs, "scheme")
                     .or_else(|| get(attrs, "domain"))
-                    .or((name == "itunes_category").then_some("http://www.itunes.com/"));
-                if term.is_some() || name == "category" && scheme.is_some() {
+                    .or(match name {
+                        "itunes_category" => Some("http://www.itunes.com/"),
+                        // Media RSS's default scheme, by its specification.
+                        "media_category" => Some("http://search.yahoo.com/mrss/category_schema"),
+                        _ => None,
+                    });
+                if term.is_some()
+                    || matches!(name, "category" | "media_category") && scheme.is_some()
+                {
                     let tag = Tag {
                         term: term.map(str::to_owned),
                         scheme: scheme.map(str::to_owned),
@@ -1199,12 +1207,8 @@ impl<'a> Parser<'a> {
         if matches!(mime.as_str(), "text/html" | "application/xhtml+xml") {
             value = html::clean(value, &base, self.options.sanitize_html);
         }
-        if !matches!(
-            name,
-            "content" | "content_encoded" | "body" | "fullitem" | "xhtml_body"
-        ) {
-            trim_in_place(&mut value);
-        }
+        // Feed readers trim every text; the XML's indentation is not text.
+        trim_in_place(&mut value);
         let text = Text {
             value,
             mime,
@@ -1244,8 +1248,10 @@ impl<'a> Parser<'a> {
                     if name == "itunes_summary" && entry.summary.is_some() {
                         return;
                     }
-                    if entry.summary.is_some() && name == "summary" {
-                        // Atom 0.3 feeds put the full text in a second summary.
+                    if entry.summary.is_some() && matches!(name, "summary" | "description") {
+                        // Atom 0.3 feeds put the full text in a second
+                        // summary; RSS items with both a summary and a
+                        // description carry the full text in the second.
                         entry.content.push(text);
                     } else {
                         entry.summary = Some(text);
