@@ -234,7 +234,7 @@ fn plain_text(text: &Text) -> String {
 }
 
 /// RSS puts an e-mail address in `<author>`, often as `addr (Name)`: a
-/// byline wants the name (feed-rs may have split off the address already,
+/// byline wants the name (the parser may have split off the address already,
 /// leaving `(Name)`).
 fn byline_name(raw: &str) -> &str {
     let raw = raw.trim();
