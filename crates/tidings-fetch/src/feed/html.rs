@@ -322,6 +322,72 @@ struct Sanitizer {
     base: Option<Url>,
 }
 
+/// What an HTML fragment is made of, in order, as the scanner reads it.
+/// Declarations and processing instructions are skipped; so is what a
+/// script, style or applet holds (its end tag still comes).
+enum Piece<'h> {
+    Text(&'h str),
+    /// A comment's body; `None` when the comment never closes.
+    Comment(Option<&'h str>),
+    Tag(Tag<'h>),
+}
+
+fn pieces(html: &str) -> Pieces<'_> {
+    Pieces { html, at: 0 }
+}
+
+struct Pieces<'h> {
+    html: &'h str,
+    at: usize,
+}
+
+impl<'h> Iterator for Pieces<'h> {
+    type Item = Piece<'h>;
+
+    fn next(&mut self) -> Option<Piece<'h>> {
+        let html = self.html;
+        loop {
+            let at = self.at;
+            if at >= html.len() {
+                return None;
+            }
+            match memchr::memchr(b'<', &html.as_bytes()[at..]) {
+                None => {
+                    self.at = html.len();
+                    return Some(Piece::Text(&html[at..]));
+                }
+                Some(0) => {}
+                Some(len) => {
+                    self.at = at + len;
+                    return Some(Piece::Text(&html[at..at + len]));
+                }
+            }
+            let rest = &html[at..];
+            if let Some(comment) = rest.strip_prefix("<!--") {
+                let end = comment.find("-->");
+                self.at = at + 4 + end.map_or(comment.len(), |e| e + 3);
+                return Some(Piece::Comment(end.map(|e| &comment[..e])));
+            }
+            if rest.starts_with("<!") || rest.starts_with("<?") {
+                self.at = at + rest.find('>').map_or(rest.len(), |e| e + 1);
+                continue;
+            }
+            let Some((tag, len)) = scan_tag(rest) else {
+                // A `<` that starts no tag is text.
+                self.at = at + 1;
+                return Some(Piece::Text(&html[at..at + 1]));
+            };
+            self.at = at + len;
+            if !tag.end && DROPPED_WITH_CONTENT.contains(&tag.name.as_str()) {
+                // Raw text up to the element's own end tag.
+                let body = &html[self.at..];
+                self.at += find_ignore_case(body, &format!("</{}", tag.name)).unwrap_or(body.len());
+            }
+            return Some(Piece::Tag(tag));
+        }
+    }
+}
+
 /// One tag as scanned: name lowercased, attributes with names lowercased
 /// and values as written (references not decoded).
 struct Tag<'h> {
@@ -332,45 +398,21 @@ struct Tag<'h> {
 
 impl Sanitizer {
     fn run(&mut self, html: &str) {
-        let bytes = html.as_bytes();
-        let mut at = 0;
-        while at < bytes.len() {
-            let Some(lt) = memchr::memchr(b'<', &bytes[at..]).map(|i| at + i) else {
-                self.text(&html[at..]);
-                break;
-            };
-            self.text(&html[at..lt]);
-            let rest = &html[lt..];
-            if let Some(comment) = rest.strip_prefix("<!--") {
-                let end = comment.find("-->");
-                let body = &comment[..end.unwrap_or(comment.len())];
+        for piece in pieces(html) {
+            match piece {
+                Piece::Text(text) => self.text(text),
                 // Browsers end comments in more ways than `-->` (`--!>`,
                 // `<!-->`): only a comment with no markup characters and
                 // no `--` in it is kept, so none can end early.
-                if end.is_some() && !body.contains(['<', '>']) && !body.contains("--") {
+                Piece::Comment(Some(body))
+                    if !body.contains(['<', '>']) && !body.contains("--") =>
+                {
                     self.out.push_str("<!--");
                     self.out.push_str(body);
                     self.out.push_str("-->");
                 }
-                at = lt + 4 + end.map_or(comment.len(), |e| e + 3);
-            } else if rest.starts_with("<!") || rest.starts_with("<?") {
-                // Declarations and processing instructions go.
-                at = lt + rest.find('>').map_or(rest.len(), |e| e + 1);
-            } else if let Some((tag, len)) = scan_tag(rest) {
-                at = lt + len;
-                if !tag.end && DROPPED_WITH_CONTENT.contains(&tag.name.as_str()) {
-                    // Raw text up to the element's own end tag.
-                    let close = format!("</{}", tag.name);
-                    let body = &html[at..];
-                    let end = find_ignore_case(body, &close).unwrap_or(body.len());
-                    at += end;
-                    continue;
-                }
-                self.tag(tag);
-            } else {
-                // A `<` that starts no tag is text.
-                self.text("<");
-                at = lt + 1;
+                Piece::Comment(_) => {}
+                Piece::Tag(tag) => self.tag(tag),
             }
         }
     }
@@ -491,30 +533,12 @@ impl Sanitizer {
 /// scripts dropped, references decoded, whitespace collapsed to single
 /// spaces.
 pub fn text_of(html: &str) -> String {
-    let bytes = html.as_bytes();
     let mut text = String::with_capacity(html.len());
-    let mut at = 0;
-    while at < bytes.len() {
-        let Some(lt) = memchr::memchr(b'<', &bytes[at..]).map(|i| at + i) else {
-            text.push_str(&html[at..]);
-            break;
-        };
-        text.push_str(&html[at..lt]);
-        let rest = &html[lt..];
-        if let Some(comment) = rest.strip_prefix("<!--") {
-            at = lt + 4 + comment.find("-->").map_or(comment.len(), |e| e + 3);
-        } else if rest.starts_with("<!") || rest.starts_with("<?") {
-            at = lt + rest.find('>').map_or(rest.len(), |e| e + 1);
-        } else if let Some((tag, len)) = scan_tag(rest) {
-            at = lt + len;
-            if !tag.end && DROPPED_WITH_CONTENT.contains(&tag.name.as_str()) {
-                let close = format!("</{}", tag.name);
-                at += find_ignore_case(&html[at..], &close).unwrap_or(html.len() - at);
-            }
-            text.push(' ');
-        } else {
-            text.push('<');
-            at = lt + 1;
+    for piece in pieces(html) {
+        match piece {
+            Piece::Text(words) => text.push_str(words),
+            Piece::Comment(_) => {}
+            Piece::Tag(_) => text.push(' '),
         }
     }
     let decoded = decode_references(&text);
@@ -538,19 +562,26 @@ fn is_url_attribute(key: &str) -> bool {
             .any(|(_, attribute)| *attribute == key)
 }
 
+/// After `&#`: a numeric reference's digits, their radix, and how many
+/// bytes the `x` and the digits take.
+fn reference_digits(number: &str) -> (&str, u32, usize) {
+    let (digits, radix) = match number.strip_prefix(['x', 'X']) {
+        Some(hex) => (hex, 16),
+        None => (number, 10),
+    };
+    let len = digits
+        .bytes()
+        .take_while(|b| (*b as char).is_digit(radix))
+        .count();
+    (&digits[..len], radix, number.len() - digits.len() + len)
+}
+
 /// Whether the text after a `&` makes it a character reference or a
 /// known entity reference, `;` included.
 fn starts_reference(after: &str) -> bool {
     if let Some(number) = after.strip_prefix('#') {
-        let (digits, radix) = match number.strip_prefix(['x', 'X']) {
-            Some(hex) => (hex, 16),
-            None => (number, 10),
-        };
-        let len = digits
-            .bytes()
-            .take_while(|b| (*b as char).is_digit(radix))
-            .count();
-        return len > 0 && digits[len..].starts_with(';');
+        let (digits, _, used) = reference_digits(number);
+        return !digits.is_empty() && number[used..].starts_with(';');
     }
     let len = after.bytes().take_while(u8::is_ascii_alphanumeric).count();
     len > 0
@@ -653,19 +684,11 @@ fn decode_references(text: &str) -> std::borrow::Cow<'_, str> {
         out.push_str(&rest[..at]);
         let after = &rest[at + 1..];
         if let Some(number) = after.strip_prefix('#') {
-            let (digits, radix) = match number.strip_prefix(['x', 'X']) {
-                Some(hex) => (hex, 16),
-                None => (number, 10),
-            };
-            let len = digits
-                .bytes()
-                .take_while(|b| (*b as char).is_digit(radix))
-                .count();
-            if len > 0 {
-                let value = u32::from_str_radix(&digits[..len.min(8)], radix).ok();
+            let (digits, radix, used) = reference_digits(number);
+            if !digits.is_empty() {
+                let value = u32::from_str_radix(&digits[..digits.len().min(8)], radix).ok();
                 out.push(value.and_then(char::from_u32).unwrap_or('\u{fffd}'));
-                let consumed = number.len() - digits.len() + len;
-                rest = &number[consumed..];
+                rest = &number[used..];
                 rest = rest.strip_prefix(';').unwrap_or(rest);
                 continue;
             }

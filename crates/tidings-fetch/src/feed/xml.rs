@@ -1552,16 +1552,15 @@ impl<'a> Parser<'a> {
                     meta.ttl = Some(value);
                 }
             }
-            "docs" => {
+            "docs" | "icon" => {
                 let href = resolve(&base, &value);
                 if let Some(meta) = self.meta() {
-                    meta.docs = Some(href);
-                }
-            }
-            "icon" => {
-                let href = resolve(&base, &value);
-                if let Some(meta) = self.meta() {
-                    meta.icon = Some(href);
+                    let slot = if name == "docs" {
+                        &mut meta.docs
+                    } else {
+                        &mut meta.icon
+                    };
+                    *slot = Some(href);
                 }
             }
             "logo" => {
@@ -1571,22 +1570,15 @@ impl<'a> Parser<'a> {
                     meta.common.image.get_or_insert_with(Image::default).href = Some(href);
                 }
             }
-            "comments" => {
+            "comments" | "wfw_comment" | "wfw_commentrss" => {
                 let href = resolve(&base, &value);
                 if let Some(entry) = self.entry() {
-                    entry.comments = Some(href);
-                }
-            }
-            "wfw_comment" => {
-                let href = resolve(&base, &value);
-                if let Some(entry) = self.entry() {
-                    entry.wfw_comment = Some(href);
-                }
-            }
-            "wfw_commentrss" => {
-                let href = resolve(&base, &value);
-                if let Some(entry) = self.entry() {
-                    entry.wfw_commentrss = Some(href);
+                    let slot = match name {
+                        "comments" => &mut entry.comments,
+                        "wfw_comment" => &mut entry.wfw_comment,
+                        _ => &mut entry.wfw_commentrss,
+                    };
+                    *slot = Some(href);
                 }
             }
             "cc_license" | "creativecommons_license" => {
