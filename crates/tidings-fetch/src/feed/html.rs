@@ -161,21 +161,21 @@ pub fn unwrap_xhtml_div(value: &str) -> String {
 /// Whether plain text is really HTML: it closes an element or uses an
 /// entity, and every element it names is one HTML allows.
 pub fn looks_like_html(text: &str) -> bool {
+    // The length of the word (letters, digits, `_`) that `rest` starts with.
+    let word = |rest: &str| {
+        rest.bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            .count()
+    };
     let closes = text.match_indices("</").any(|(at, _)| {
         let rest = &text[at + 2..];
-        let name_len = rest
-            .bytes()
-            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
-            .count();
-        name_len > 0 && rest[name_len..].starts_with('>')
+        let len = word(rest);
+        len > 0 && rest[len..].starts_with('>')
     });
     let entity = text.match_indices('&').any(|(at, _)| {
         let rest = &text[at + 1..];
         let rest = rest.strip_prefix('#').unwrap_or(rest);
-        let len = rest
-            .bytes()
-            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
-            .count();
+        let len = word(rest);
         len > 0 && rest[len..].starts_with(';')
     });
     if !closes && !entity {
@@ -183,18 +183,12 @@ pub fn looks_like_html(text: &str) -> bool {
     }
     let tags_ok = text.match_indices('<').all(|(at, _)| {
         let rest = text[at + 1..].trim_start_matches('/');
-        let len = rest
-            .bytes()
-            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
-            .count();
+        let len = word(rest);
         len == 0 || ELEMENTS.contains(&rest[..len].to_ascii_lowercase().as_str())
     });
     let entities_ok = text.match_indices('&').all(|(at, _)| {
         let rest = &text[at + 1..];
-        let len = rest
-            .bytes()
-            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
-            .count();
+        let len = word(rest);
         len == 0
             || !rest[len..].starts_with(';')
             || quick_xml::escape::resolve_html5_entity(&rest[..len]).is_some()

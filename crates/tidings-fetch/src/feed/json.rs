@@ -94,13 +94,7 @@ pub fn parse(body: &str, base_url: &str) -> Result<Document, String> {
         feed.logo = Some(icon);
     }
     if let Some(home) = url(object.get("home_page_url")) {
-        feed.common.link = Some(home.clone());
-        feed.common.links.push(Link {
-            rel: "alternate".into(),
-            href: home,
-            mime: Some("text/html".into()),
-            ..Link::default()
-        });
+        feed.common.add_page_link(home);
     }
     if let Some(own) = url(object.get("feed_url")) {
         feed.common.links.push(Link {
@@ -141,13 +135,7 @@ pub fn parse(body: &str, base_url: &str) -> Result<Document, String> {
             _ => None,
         });
         if let Some(link) = url(item.get("url")) {
-            common.link = Some(link.clone());
-            common.links.push(Link {
-                rel: "alternate".into(),
-                href: link,
-                mime: Some("text/html".into()),
-                ..Link::default()
-            });
+            common.add_page_link(link);
         }
         if let Some(external) = url(item.get("external_url")) {
             common.links.push(Link {

@@ -186,6 +186,21 @@ pub struct Common {
     pub extra: Vec<(Arc<str>, String)>,
 }
 
+impl Common {
+    /// The page an RSS `<link>`, a permalink GUID, a CDF `href` or a JSON
+    /// Feed `url` names: the feed's or entry's link, and an alternate
+    /// HTML link among its links.
+    pub fn add_page_link(&mut self, href: String) {
+        self.link = Some(href.clone());
+        self.links.push(Link {
+            rel: "alternate".into(),
+            href,
+            mime: Some("text/html".into()),
+            ..Link::default()
+        });
+    }
+}
+
 /// Feed-level metadata.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Meta {

@@ -145,7 +145,6 @@ struct Parser<'a> {
     doc: Document,
     frames: Vec<Frame<'a>>,
     capture: Option<Capture>,
-    in_feed: bool,
     in_entry: bool,
     in_image: bool,
     in_textinput: bool,
@@ -191,7 +190,6 @@ pub fn parse<'a>(src: &'a str, base_url: &'a str, options: Options) -> Document 
         doc: Document::default(),
         frames: Vec::new(),
         capture: None,
-        in_feed: false,
         in_entry: false,
         in_image: false,
         in_textinput: false,
@@ -263,19 +261,21 @@ pub fn parse<'a>(src: &'a str, base_url: &'a str, options: Options) -> Document 
                     .is_some_and(|c| c.markup);
                 let resolved: Option<Cow<'_, str>> = match reference.resolve_char_ref() {
                     Ok(Some(c)) => Some(Cow::Owned(windows_1252_control(c).to_string())),
-                    Ok(None) => quick_xml::escape::resolve_xml_entity(name)
-                        .or_else(|| quick_xml::escape::resolve_html5_entity(name))
-                        .map(Cow::Borrowed),
+                    Ok(None) => match quick_xml::escape::resolve_xml_entity(name) {
+                        Some(text) => Some(Cow::Borrowed(text)),
+                        None => {
+                            let html = quick_xml::escape::resolve_html5_entity(name);
+                            if html.is_some() {
+                                // HTML's entities are not XML's: a strict
+                                // parser stops here; we read them as a
+                                // browser would.
+                                parser.flag(format!("undefined entity &{name};"));
+                            }
+                            html.map(Cow::Borrowed)
+                        }
+                    },
                     Err(_) => None,
                 };
-                if resolved.is_some()
-                    && quick_xml::escape::resolve_xml_entity(name).is_none()
-                    && !name.starts_with('#')
-                {
-                    // HTML's entities are not XML's: a strict parser
-                    // stops here; we read them as a browser would.
-                    parser.flag(format!("undefined entity &{name};"));
-                }
                 if let Some(capture) = parser.capture.as_mut() {
                     match resolved {
                         // Inline XHTML is markup: what the reference means,
@@ -756,11 +756,9 @@ impl<'a> Parser<'a> {
 
     fn open(&mut self, name: &str, attrs: &[(String, String)], depth: usize) {
         match name {
-            "rss" | "rdf_rdf" | "feed" if depth == 1 => self.in_feed = true,
-            "channel" => {
-                self.in_feed = true;
-                self.cdf_link(attrs);
-            }
+            // The root holds the feed; nothing to read from it here.
+            "rss" | "rdf_rdf" | "feed" if depth == 1 => {}
+            "channel" => self.cdf_link(attrs),
             "item" | "entry" => {
                 self.in_entry = true;
                 self.doc.entries.push(Entry::default());
@@ -790,7 +788,7 @@ impl<'a> Parser<'a> {
                     self.source = Some(Meta::default());
                 }
             }
-            "image" if get(attrs, "rdf:resource").is_none() || self.in_feed => {
+            "image" => {
                 self.in_image = true;
                 self.common().image.get_or_insert_with(Image::default);
             }
@@ -1002,14 +1000,7 @@ impl<'a> Parser<'a> {
         }
         if let Some(href) = get(attrs, "href") {
             let href = resolve(self.base(), href);
-            let common = self.common();
-            common.link = Some(href.clone());
-            common.links.push(Link {
-                rel: "alternate".into(),
-                href,
-                mime: Some("text/html".into()),
-                ..Link::default()
-            });
+            self.common().add_page_link(href);
         }
     }
 
@@ -1385,14 +1376,7 @@ impl<'a> Parser<'a> {
                     return;
                 }
                 let href = resolve(&base, &value);
-                let common = self.common();
-                common.link = Some(href.clone());
-                common.links.push(Link {
-                    rel: "alternate".into(),
-                    href,
-                    mime: Some("text/html".into()),
-                    ..Link::default()
-                });
+                self.common().add_page_link(href);
             }
             "id" => {
                 if value.is_empty() {
@@ -1406,14 +1390,7 @@ impl<'a> Parser<'a> {
                 entry.common.id = Some(value.clone());
                 entry.guidislink = permalink && entry.common.link.is_none();
                 if entry.guidislink {
-                    let href = resolve(&base, &value);
-                    entry.common.link = Some(href.clone());
-                    entry.common.links.push(Link {
-                        rel: "alternate".into(),
-                        href,
-                        mime: Some("text/html".into()),
-                        ..Link::default()
-                    });
+                    entry.common.add_page_link(resolve(&base, &value));
                 }
             }
             "source" => {
