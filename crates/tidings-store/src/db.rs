@@ -85,10 +85,12 @@ impl Db {
             // The writer first: it creates the file and switches it to WAL.
             let writer = SqlitePoolOptions::new()
                 .max_connections(1)
+                .after_connect(|conn, _| Box::pin(crate::search_rank::register(conn)))
                 .connect_with(connect.clone())
                 .await?;
             let reader = SqlitePoolOptions::new()
                 .max_connections(options.max_connections.max(1))
+                .after_connect(|conn, _| Box::pin(crate::search_rank::register(conn)))
                 .connect_with(connect.read_only(true))
                 .await?;
             Ok(Self::Sqlite { reader, writer })

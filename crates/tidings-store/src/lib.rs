@@ -13,6 +13,7 @@ mod error;
 mod feeds;
 mod schema;
 mod search;
+mod search_rank;
 mod sources;
 mod stories;
 #[cfg(feature = "testing")]

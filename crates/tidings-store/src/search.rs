@@ -131,7 +131,7 @@ impl Store {
 /// for the page's rows only.
 fn sqlite_search(filtered: bool) -> String {
     let candidates = if filtered {
-        "SELECT articles_fts.rowid AS id, bm25(articles_fts, 4.0, 1.0) AS score
+        "SELECT articles_fts.rowid AS id, tidings_rank(articles_fts, 4.0, 1.0) AS score
          FROM articles_fts
          JOIN articles a ON a.id = articles_fts.rowid
          WHERE articles_fts MATCH $1
@@ -142,7 +142,7 @@ fn sqlite_search(filtered: bool) -> String {
          ORDER BY articles_fts.rowid DESC
          LIMIT $9"
     } else {
-        "SELECT rowid AS id, bm25(articles_fts, 4.0, 1.0) AS score
+        "SELECT rowid AS id, tidings_rank(articles_fts, 4.0, 1.0) AS score
          FROM articles_fts
          WHERE articles_fts MATCH $1
            AND $2 IS NULL AND $3 IS NULL AND $4 IS NULL AND $5 IS NULL

@@ -10,6 +10,7 @@ use tidings_store::{MATCH_END, MATCH_START, SearchQuery, Store, StoryBatch};
 
 tidings_store::on_both_databases!(
     search_finds_titles_and_bodies_with_filters,
+    relevance_ranks_same_day_matches,
     merging_the_index_keeps_every_match
 );
 
@@ -193,6 +194,57 @@ async fn search_finds_titles_and_bodies_with_filters(db: &TestDatabase) {
             .unwrap();
     }
     assert_eq!(store.count_articles().await.unwrap(), 3);
+}
+
+/// Among articles of the same day, the better match comes first: the word
+/// in the title, then the word said more often in a body of the same length.
+async fn relevance_ranks_same_day_matches(db: &TestDatabase) {
+    let store = db.store();
+    let ids = IdGenerator::new();
+    let gazette = feed(store, &ids, "gazette.example", "Local").await;
+    // Published in this order, so recency alone would list them backwards.
+    let headline = publish(store, &ids, &gazette, "t", "Lighthouse keeper retires", 0).await;
+    let often = publish(store, &ids, &gazette, "o", "A day at the coast", 0).await;
+    let once = publish(store, &ids, &gazette, "n", "Coastal walks reopen", 0).await;
+    let filler = "the walk goes on along the cliffs past the bay ".repeat(3);
+    store
+        .record_story_batch(&StoryBatch {
+            placements: [headline, often, once]
+                .iter()
+                .map(|&a| StoryPlacement {
+                    article: a,
+                    story: StoryId(a.0),
+                    group: a,
+                })
+                .collect(),
+            search_texts: vec![
+                (
+                    headline,
+                    format!("After forty years the keeper hands over the lighthouse. {filler}"),
+                ),
+                (
+                    often,
+                    format!(
+                        "The lighthouse, the lighthouse museum and the lighthouse cafe. {filler}"
+                    ),
+                ),
+                (
+                    once,
+                    format!("The path passes a lighthouse and the harbour wall. {filler}"),
+                ),
+            ],
+            ..StoryBatch::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        search(store, words("lighthouse")).await,
+        [
+            "Lighthouse keeper retires",
+            "A day at the coast",
+            "Coastal walks reopen"
+        ]
+    );
 }
 
 /// Articles stored one batch at a time leave the SQLite index in many
