@@ -154,7 +154,7 @@ fn sqlite_search(filtered: bool) -> String {
          page AS (
              SELECT c.id, c.score
                  / (1.0 + MAX(0.0, julianday($6) - julianday(a.sort_at)) / 7.0) AS rank
-             FROM candidates c JOIN articles a ON a.id = c.id
+             FROM candidates c JOIN articles a INDEXED BY articles_id_sort_at ON a.id = c.id
              ORDER BY rank, c.id DESC
              LIMIT $7 OFFSET $8
          )

@@ -129,10 +129,9 @@ unsafe fn score(
     // SAFETY: every call goes through FTS5's own API table with the context
     // it gave us; out-pointers are locals; indexes are bounds-checked.
     unsafe {
-        let columns = (api.xColumnCount?(fts).max(0) as usize).min(MAX_COLUMNS);
+        let averages = averages(api, fts)?;
+        let columns = averages.columns;
         let phrases = (api.xPhraseCount?(fts).max(0) as usize).min(MAX_PHRASES);
-        let mut rows: i64 = 0;
-        ok(api.xRowCount?(fts, &mut rows))?;
 
         // Term frequency of each word in each column of this row.
         let mut tf = [[0u32; MAX_COLUMNS]; MAX_PHRASES];
@@ -161,18 +160,7 @@ unsafe fn score(
             }
             let mut length: c_int = 0;
             ok(api.xColumnSize?(fts, column as c_int, &mut length))?;
-            let mut column_total: i64 = 0;
-            ok(api.xColumnTotalSize?(
-                fts,
-                column as c_int,
-                &mut column_total,
-            ))?;
-            let average = if rows > 0 && column_total > 0 {
-                column_total as f64 / rows as f64
-            } else {
-                1.0
-            };
-            let norm = K1 * (1.0 - B + B * f64::from(length) / average);
+            let norm = K1 * (1.0 - B + B * f64::from(length) / averages.length[column]);
             for row in tf.iter().take(phrases) {
                 let f = f64::from(row[column]);
                 if f > 0.0 {
@@ -182,6 +170,53 @@ unsafe fn score(
         }
         Some(total)
     }
+}
+
+/// The table's average column lengths, the same for every row of a query:
+/// worked out for its first row and kept in FTS5's per-query slot.
+struct Averages {
+    columns: usize,
+    length: [f64; MAX_COLUMNS],
+}
+
+/// # Safety
+/// As for [`rank`].
+unsafe fn averages<'q>(
+    api: &ffi::Fts5ExtensionApi,
+    fts: *mut ffi::Fts5Context,
+) -> Option<&'q Averages> {
+    // SAFETY: the slot holds either nothing or a pointer this function
+    // stored, which FTS5 frees (through `drop_averages`) only when the query
+    // ends, after every call that could read it.
+    unsafe {
+        let kept = api.xGetAuxdata?(fts, 0).cast::<Averages>();
+        if !kept.is_null() {
+            return Some(&*kept);
+        }
+        let columns = (api.xColumnCount?(fts).max(0) as usize).min(MAX_COLUMNS);
+        let mut rows: i64 = 0;
+        ok(api.xRowCount?(fts, &mut rows))?;
+        let mut length = [1.0; MAX_COLUMNS];
+        for (column, average) in length.iter_mut().enumerate().take(columns) {
+            let mut total: i64 = 0;
+            ok(api.xColumnTotalSize?(fts, column as c_int, &mut total))?;
+            if rows > 0 && total > 0 {
+                *average = total as f64 / rows as f64;
+            }
+        }
+        let kept = Box::into_raw(Box::new(Averages { columns, length }));
+        if api.xSetAuxdata?(fts, kept.cast::<c_void>(), Some(drop_averages)) != ffi::SQLITE_OK {
+            // FTS5 has already called `drop_averages` on it.
+            return None;
+        }
+        Some(&*kept)
+    }
+}
+
+unsafe extern "C" fn drop_averages(kept: *mut c_void) {
+    // SAFETY: FTS5 hands back, once, the pointer `averages` made with
+    // `Box::into_raw`.
+    drop(unsafe { Box::from_raw(kept.cast::<Averages>()) });
 }
 
 fn ok(rc: c_int) -> Option<()> {
