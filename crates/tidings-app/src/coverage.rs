@@ -3,7 +3,8 @@
 //! text. Also the operator's corrections to stories.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Mutex;
+use std::hash::Hash;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tidings_core::{ArticleCard, ArticleId, SourceId, Story, StoryId};
@@ -76,46 +77,75 @@ fn by_text(members: Vec<StoryMember>) -> Vec<(ArticleId, CoverageItem)> {
 /// Story members an article page looks at.
 const ARTICLE_PAGE_MEMBERS: i64 = 40;
 
-/// How long an article's coverage is reused. Its lists change only when
-/// stories are placed: this node drops the cache when it places or an
-/// operator corrects a story here; another node's placements show within
-/// this delay.
+/// How long coverage is reused. Its lists change only when stories are
+/// placed: this node drops the cache when it places or an operator corrects
+/// a story here; another node's placements show within this delay.
 const COVERAGE_TTL: Duration = Duration::from_secs(5);
-/// Articles whose coverage is kept at most (the whole cache is dropped
-/// past it: it refills with what is read now).
+/// Entries kept at most per cache (the whole cache is dropped past it: it
+/// refills with what is read now).
 const COVERAGE_CACHED: usize = 20_000;
 
-/// Recently computed coverage, by article. An article page's lists cost
-/// about 60 rows (story members and related articles): more than half the
-/// page's time on a million articles.
-#[derive(Default)]
-pub(crate) struct CoverageCache {
-    entries: Mutex<HashMap<ArticleId, (Instant, Coverage)>>,
+/// Values reused for [`COVERAGE_TTL`], by key.
+struct Recent<K, V> {
+    entries: Mutex<HashMap<K, (Instant, V)>>,
 }
 
-impl CoverageCache {
-    fn get(&self, article: ArticleId) -> Option<Coverage> {
+impl<K, V> Default for Recent<K, V> {
+    fn default() -> Self {
+        Self {
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl<K: Hash + Eq, V: Clone> Recent<K, V> {
+    fn get(&self, key: &K) -> Option<V> {
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         entries
-            .get(&article)
+            .get(key)
             .filter(|(at, _)| at.elapsed() < COVERAGE_TTL)
-            .map(|(_, coverage)| coverage.clone())
+            .map(|(_, value)| value.clone())
     }
 
-    fn put(&self, article: ArticleId, coverage: &Coverage) {
+    fn put(&self, key: K, value: V) {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         if entries.len() >= COVERAGE_CACHED {
             entries.clear();
         }
-        entries.insert(article, (Instant::now(), coverage.clone()));
+        entries.insert(key, (Instant::now(), value));
     }
 
-    /// Forgets everything: stories changed.
-    pub(crate) fn clear(&self) {
+    fn clear(&self) {
         self.entries
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clear();
+    }
+}
+
+/// A story as its articles' pages show it: the story and its newest members,
+/// one entry per text. The same for every article of the story.
+struct StoryLists {
+    story: Option<Story>,
+    members: Vec<(ArticleId, CoverageItem)>,
+}
+
+/// Recently computed coverage. An article page's lists cost about 60 rows
+/// (story members and related articles): more than half the page's time on
+/// a million articles. The story's part is kept by story, so that every
+/// article of a story read within the delay shares it; the related list and
+/// the whole coverage are kept by article.
+#[derive(Default)]
+pub(crate) struct CoverageCache {
+    articles: Recent<ArticleId, Coverage>,
+    stories: Recent<StoryId, Arc<StoryLists>>,
+}
+
+impl CoverageCache {
+    /// Forgets everything: stories changed.
+    pub(crate) fn clear(&self) {
+        self.articles.clear();
+        self.stories.clear();
     }
 }
 
@@ -126,32 +156,23 @@ impl App {
         let Some((story_id, group)) = article.placement else {
             return Ok(Coverage::default());
         };
-        if let Some(coverage) = self.coverage_cache.get(article.id) {
+        if let Some(coverage) = self.coverage_cache.articles.get(&article.id) {
             return Ok(coverage);
         }
-        let story = match self.store.story(story_id).await {
-            Ok(story) => Some(story),
-            Err(tidings_store::StoreError::NotFound) => None,
-            Err(e) => return Err(e.into()),
-        };
+        let lists = self.story_lists(story_id).await?;
         let mut coverage = Coverage {
-            story,
+            story: lists.story.clone(),
             ..Coverage::default()
         };
-        // The newest members are enough for a handful of "more on this
-        // story" items and the outlets that ran this text.
-        let members = self
-            .store
-            .story_members(story_id, ARTICLE_PAGE_MEMBERS)
-            .await?;
-        for (g, item) in by_text(members) {
-            if g == group {
-                coverage.also_at = std::iter::once((item.card.source_id, item.card.source_name))
-                    .chain(item.also_at)
-                    .filter(|(s, _)| *s != article.source_id)
-                    .collect();
+        for (g, item) in &lists.members {
+            if *g == group {
+                coverage.also_at =
+                    std::iter::once((item.card.source_id, item.card.source_name.clone()))
+                        .chain(item.also_at.iter().cloned())
+                        .filter(|(s, _)| *s != article.source_id)
+                        .collect();
             } else if coverage.more_on_story.len() < LIST_LEN {
-                coverage.more_on_story.push(item);
+                coverage.more_on_story.push(item.clone());
             }
         }
         let related = self.store.related_articles(article.id, 24).await?;
@@ -170,8 +191,35 @@ impl App {
                 break;
             }
         }
-        self.coverage_cache.put(article.id, &coverage);
+        self.coverage_cache
+            .articles
+            .put(article.id, coverage.clone());
         Ok(coverage)
+    }
+
+    /// The story and its newest members, grouped by text, for its articles'
+    /// pages.
+    async fn story_lists(&self, story_id: StoryId) -> Result<Arc<StoryLists>> {
+        if let Some(lists) = self.coverage_cache.stories.get(&story_id) {
+            return Ok(lists);
+        }
+        let story = match self.store.story(story_id).await {
+            Ok(story) => Some(story),
+            Err(tidings_store::StoreError::NotFound) => None,
+            Err(e) => return Err(e.into()),
+        };
+        // The newest members are enough for a handful of "more on this
+        // story" items and the outlets that ran this text.
+        let members = self
+            .store
+            .story_members(story_id, ARTICLE_PAGE_MEMBERS)
+            .await?;
+        let lists = Arc::new(StoryLists {
+            story,
+            members: by_text(members),
+        });
+        self.coverage_cache.stories.put(story_id, lists.clone());
+        Ok(lists)
     }
 
     pub async fn story(&self, id: StoryId) -> Result<Story> {
