@@ -67,7 +67,7 @@ pub(crate) fn read(document: &Html, url: Option<&Url>) -> (Extracted, Option<Str
         .map(|t| collapse(&decode_entities(&t)));
     let h1s: Vec<String> = document
         .select(&H1)
-        .map(|e| collapse(&e.text().collect::<String>()))
+        .map(|e| collapse(&words_of(e)))
         .filter(|t| t.chars().count() > 3)
         .take(12)
         .collect();
@@ -86,6 +86,10 @@ pub(crate) fn read(document: &Html, url: Option<&Url>) -> (Extracted, Option<Str
         None => (h1s.len() == 1).then(|| h1s[0].clone()),
     }
     .map(|t| collapse(&decode_entities(&t)))
+    .map(|t| match site.as_deref() {
+        Some(site) => without_site_name(&t, site).to_owned(),
+        None => t,
+    })
     .filter(|t| !t.is_empty());
 
     let header = title
@@ -642,6 +646,70 @@ fn strip_site_suffix(title: &str) -> String {
         .unwrap_or(title)
         .trim()
         .to_owned()
+}
+
+/// "Headline – Site" → "Headline" when "Site" is the site's own name (some
+/// pages print it in the headline itself).
+fn without_site_name<'t>(title: &'t str, site: &str) -> &'t str {
+    let site = collapse(&decode_entities(site));
+    for separator in [" | ", " - ", " — ", " – ", " :: ", " · "] {
+        if let Some((headline, tail)) = title.rsplit_once(separator)
+            && !site.is_empty()
+            && tail.trim().eq_ignore_ascii_case(&site)
+            && !headline.trim().is_empty()
+        {
+            return headline.trim_end();
+        }
+    }
+    title
+}
+
+/// An element's text with a space wherever a line break or a block
+/// boundary separates words (`Title<br>Subtitle`, not `TitleSubtitle`).
+fn words_of(element: scraper::ElementRef<'_>) -> String {
+    use ego_tree::iter::Edge;
+    let mut text = String::new();
+    for edge in element.traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                scraper::Node::Text(t) => text.push_str(t),
+                scraper::Node::Element(e) if is_break(e.name()) => text.push(' '),
+                _ => {}
+            },
+            Edge::Close(node) => {
+                if let scraper::Node::Element(e) = node.value()
+                    && is_break(e.name())
+                {
+                    text.push(' ');
+                }
+            }
+        }
+    }
+    text
+}
+
+fn is_break(name: &str) -> bool {
+    matches!(
+        name,
+        "br" | "p"
+            | "div"
+            | "li"
+            | "ul"
+            | "ol"
+            | "section"
+            | "header"
+            | "figure"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "blockquote"
+            | "table"
+            | "tr"
+            | "td"
+    )
 }
 
 fn title_parts(title: &str) -> Vec<&str> {

@@ -41,6 +41,30 @@ fn the_headline_is_the_h1_that_matches_the_metadata_not_the_logo() {
 }
 
 #[test]
+fn a_headline_keeps_its_line_breaks_as_spaces_and_loses_the_site_name() {
+    let html = page(
+        r#"<title>Top programs of 2025 | Campus Guide</title>
+           <meta property="og:site_name" content="Campus Guide">"#,
+        "<h1>Top programs of 2025 (US)<br>Your guide to the best schools</h1>",
+    );
+    assert_eq!(
+        extract(html.as_bytes(), None).title.as_deref(),
+        Some("Top programs of 2025 (US) Your guide to the best schools")
+    );
+
+    // The site's name printed in the headline itself.
+    let html = page(
+        r#"<meta property="og:site_name" content="Artlog">
+           <meta property="og:title" content="Best exhibitions of 2025 – Artlog">"#,
+        "<h1>Best exhibitions of 2025 – Artlog</h1>",
+    );
+    assert_eq!(
+        extract(html.as_bytes(), None).title.as_deref(),
+        Some("Best exhibitions of 2025")
+    );
+}
+
+#[test]
 fn a_printed_date_beats_the_metadata_unless_it_is_an_update() {
     let head = r#"<meta property="article:published_time" content="2024-05-19T22:12:02-05:00">"#;
     // Printed under the headline: that day, whatever the CMS says.
