@@ -171,6 +171,25 @@ impl LlmClient {
 
     /// The model's reply to `messages`.
     pub async fn chat(&self, messages: &[Message]) -> Result<String, LlmError> {
+        self.with_retries(|| self.call(messages)).await
+    }
+
+    /// Unit-length embeddings of `inputs`, in order, from the endpoint's
+    /// `/embeddings` (one call for all of them).
+    pub async fn embed(&self, inputs: &[&str]) -> Result<Vec<Vec<f32>>, LlmError> {
+        if inputs.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.with_retries(|| self.call_embeddings(inputs)).await
+    }
+
+    /// Runs `call` within the budget, the concurrency limit and the
+    /// timeout, retrying what may succeed on another try.
+    async fn with_retries<T, F, Fut>(&self, call: F) -> Result<T, LlmError>
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = Result<T, LlmError>>,
+    {
         self.spend_budget().await?;
         let _slot = self
             .slots
@@ -179,7 +198,7 @@ impl LlmClient {
             .map_err(|e| LlmError::Transport(e.to_string()))?;
         let mut attempt = 0;
         loop {
-            match tokio::time::timeout(self.config.timeout, self.call(messages)).await {
+            match tokio::time::timeout(self.config.timeout, call()).await {
                 Ok(Ok(reply)) => return Ok(reply),
                 Ok(Err(error)) if attempt < self.config.retries && retryable(&error) => {
                     tracing::debug!(%error, attempt, "model call failed; retrying");
@@ -224,6 +243,30 @@ impl LlmClient {
             temperature: 0.0,
         })
         .map_err(|e| LlmError::Transport(e.to_string()))?;
+        let (content_type, body) = self.post(url, body).await?;
+        if content_type.starts_with("text/event-stream") {
+            parse_stream(&body)
+        } else {
+            parse_completion(&body)
+        }
+    }
+}
+
+impl LlmClient {
+    async fn call_embeddings(&self, inputs: &[&str]) -> Result<Vec<Vec<f32>>, LlmError> {
+        let url = format!("{}/embeddings", self.config.base_url.trim_end_matches('/'));
+        let body = serde_json::to_vec(&EmbeddingsRequest {
+            model: &self.config.model,
+            input: inputs,
+        })
+        .map_err(|e| LlmError::Transport(e.to_string()))?;
+        let (_, body) = self.post(url, body).await?;
+        parse_embeddings(&body, inputs.len())
+    }
+
+    /// POSTs a JSON body; the response's content type and body when its
+    /// status is a success.
+    async fn post(&self, url: String, body: Vec<u8>) -> Result<(String, String), LlmError> {
         let mut request = self
             .http
             .post(url)
@@ -247,18 +290,70 @@ impl LlmClient {
                 body,
             });
         }
-        let is_stream = response
+        let content_type = response
             .headers()
             .get(reqwest::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("text/event-stream"));
+            .unwrap_or_default()
+            .to_owned();
         let body = response.text().await.map_err(transport)?;
-        if is_stream {
-            parse_stream(&body)
-        } else {
-            parse_completion(&body)
-        }
+        Ok((content_type, body))
     }
+}
+
+#[derive(Serialize)]
+struct EmbeddingsRequest<'a> {
+    model: &'a str,
+    input: &'a [&'a str],
+}
+
+#[derive(Deserialize)]
+struct EmbeddingsResponse {
+    data: Vec<EmbeddingItem>,
+}
+
+#[derive(Deserialize)]
+struct EmbeddingItem {
+    embedding: Vec<f32>,
+    #[serde(default)]
+    index: Option<usize>,
+}
+
+/// The embeddings of an `/embeddings` reply, in input order and scaled to
+/// unit length; refused unless there is one per input, all of one
+/// dimension, finite and not all zero.
+fn parse_embeddings(body: &str, expected: usize) -> Result<Vec<Vec<f32>>, LlmError> {
+    let parsed: EmbeddingsResponse =
+        serde_json::from_str(body).map_err(|e| LlmError::Garbage(e.to_string()))?;
+    if parsed.data.len() != expected {
+        return Err(LlmError::Garbage(format!(
+            "{} embeddings for {expected} inputs",
+            parsed.data.len()
+        )));
+    }
+    let mut slots: Vec<Option<Vec<f32>>> = vec![None; expected];
+    for (position, item) in parsed.data.into_iter().enumerate() {
+        let at = item.index.unwrap_or(position);
+        let slot = slots
+            .get_mut(at)
+            .filter(|slot| slot.is_none())
+            .ok_or_else(|| LlmError::Garbage(format!("embedding index {at} out of place")))?;
+        *slot = Some(item.embedding);
+    }
+    let vectors: Vec<Vec<f32>> = slots.into_iter().flatten().collect();
+    let dimension = vectors.first().map_or(0, Vec::len);
+    let mut normalized = Vec::with_capacity(vectors.len());
+    for mut v in vectors {
+        let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        if dimension == 0 || v.len() != dimension || !norm.is_finite() || norm == 0.0 {
+            return Err(LlmError::Garbage(
+                "embeddings of mixed dimensions, empty, zero or not finite".into(),
+            ));
+        }
+        v.iter_mut().for_each(|x| *x /= norm);
+        normalized.push(v);
+    }
+    Ok(normalized)
 }
 
 fn transport(error: reqwest::Error) -> LlmError {

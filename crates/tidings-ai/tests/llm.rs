@@ -85,10 +85,62 @@ async fn chat(State(fake): State<Fake>, headers: HeaderMap, body: String) -> Res
     }
 }
 
+/// A fake `/embeddings`: each input's vector counts its letters a..z (so
+/// texts that share words point the same way), returned in reverse order
+/// with their indexes, as servers may.
+async fn embeddings(State(fake): State<Fake>, body: String) -> Response {
+    let n = fake.calls.fetch_add(1, Ordering::SeqCst);
+    let request: serde_json::Value = serde_json::from_str(&body).expect("a JSON request");
+    let inputs: Vec<String> = request["input"]
+        .as_array()
+        .expect("input is a list")
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect();
+    let letters = |text: &str| -> Vec<f32> {
+        let mut v = vec![0.0; 26];
+        for c in text
+            .to_ascii_lowercase()
+            .bytes()
+            .filter(u8::is_ascii_lowercase)
+        {
+            v[(c - b'a') as usize] += 1.0;
+        }
+        v
+    };
+    let mut data: Vec<serde_json::Value> = inputs
+        .iter()
+        .enumerate()
+        .map(|(i, t)| serde_json::json!({"object": "embedding", "index": i, "embedding": letters(t)}))
+        .collect();
+    data.reverse();
+    let json = [(header::CONTENT_TYPE, "application/json")];
+    match request["model"].as_str().unwrap_or_default() {
+        "embed" => (
+            json,
+            serde_json::json!({"object": "list", "data": data}).to_string(),
+        )
+            .into_response(),
+        "embed-flaky" if n == 0 => (StatusCode::TOO_MANY_REQUESTS, "slow down").into_response(),
+        "embed-flaky" => (json, serde_json::json!({"data": data}).to_string()).into_response(),
+        "embed-short" => {
+            data.pop();
+            (json, serde_json::json!({"data": data}).to_string()).into_response()
+        }
+        "embed-ragged" => {
+            data[0]["embedding"] = serde_json::json!([1.0, 2.0]);
+            (json, serde_json::json!({"data": data}).to_string()).into_response()
+        }
+        "embed-garbage" => (json, "{\"data\": \"nope\"}").into_response(),
+        other => panic!("unknown fake embedding model {other}"),
+    }
+}
+
 async fn fake_server() -> (String, Fake) {
     let fake = Fake::default();
     let app = Router::new()
         .route("/v1/chat/completions", post(chat))
+        .route("/v1/embeddings", post(embeddings))
         .with_state(fake.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -199,4 +251,53 @@ async fn the_hourly_budget_is_kept() {
         Err(LlmError::OverBudget)
     ));
     assert_eq!(fake.calls.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn embeddings_come_back_in_input_order_at_unit_length() {
+    let (base, _) = fake_server().await;
+    let texts = ["harbour wall", "harbour walls", "zzz"];
+    let vectors = client(&base, "embed", false).embed(&texts).await.unwrap();
+    assert_eq!(vectors.len(), 3);
+    for v in &vectors {
+        let norm: f32 = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        assert!((norm - 1.0).abs() < 1e-5, "{norm}");
+    }
+    let cos = |a: &[f32], b: &[f32]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f32>();
+    // The server answered in reverse: the order comes from the indexes.
+    assert!(cos(&vectors[0], &vectors[1]) > 0.9);
+    assert!(cos(&vectors[0], &vectors[2]) < 0.1);
+    assert_eq!(vectors[2][25], 1.0);
+    // Nothing to embed: no call.
+    assert!(
+        client(&base, "embed", false)
+            .embed(&[])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn embedding_failures_are_retried_or_refused() {
+    let (base, fake) = fake_server().await;
+    let texts = ["harbour wall", "storm"];
+    let before = fake.calls.load(Ordering::SeqCst);
+    assert_eq!(
+        client(&base, "embed-flaky", false)
+            .embed(&texts)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(
+        fake.calls.load(Ordering::SeqCst) - before,
+        2,
+        "one retry after 429"
+    );
+    for model in ["embed-short", "embed-ragged", "embed-garbage"] {
+        let error = client(&base, model, false).embed(&texts).await.unwrap_err();
+        assert!(matches!(error, LlmError::Garbage(_)), "{model}: {error:?}");
+    }
 }
