@@ -6,6 +6,8 @@ use tidings_text::{Analyzer, TermId, Vocabulary, count_terms, shingles};
 pub type DocId = u64;
 /// A story's id: the id of the article that started it.
 pub type StoryId = u64;
+/// An article's embedding from the configured model, at unit length.
+pub type Embedding = std::sync::Arc<[f32]>;
 
 /// An article as the engine sees it.
 #[derive(Clone, Debug, Default)]
@@ -17,6 +19,9 @@ pub struct Document {
     /// Plain text of the body (or of the feed summary when that is all there is).
     pub body: String,
     pub publisher: Option<String>,
+    /// From the embeddings endpoint, when one is configured: related
+    /// articles are then ordered by it.
+    pub embedding: Option<Embedding>,
 }
 
 /// Words of the body that describe the story: the lead says what happened, the

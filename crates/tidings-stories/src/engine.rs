@@ -9,7 +9,7 @@ use crate::cluster::StoryClusterer;
 use crate::dedup::{DEFAULT_CONTAINMENT, DupIndex};
 use crate::document::Features;
 use crate::related::RelatedIndex;
-use crate::{DocId, Document, StoryId};
+use crate::{DocId, Document, Embedding, StoryId};
 
 /// The engine's settings. The defaults are the product's: the benchmarks and
 /// ingestion run with them, and nothing is tuned per dataset.
@@ -197,7 +197,8 @@ impl StoryEngine {
                 (doc.id, story)
             }
         };
-        self.admit(doc.id, doc.ts, features, vector, story, group, false);
+        let embedding = doc.embedding.clone();
+        self.admit(doc.id, doc.ts, features, vector, embedding, story, group, false);
         let related = self.related_to(doc.id, self.config.related);
         self.after_admit();
         Placement {
@@ -215,7 +216,8 @@ impl StoryEngine {
         let features = Features::of(doc, &self.analyzer, &mut self.vocabulary);
         self.vocabulary.add_document(features.term_ids());
         let vector = self.key_vector(&features.counts);
-        self.admit(doc.id, doc.ts, features, vector, story, group, pinned);
+        let embedding = doc.embedding.clone();
+        self.admit(doc.id, doc.ts, features, vector, embedding, story, group, pinned);
         // Placed before: not news to refinement.
         self.refined_through = self.seq;
         self.changed_stories.remove(&story);
@@ -244,13 +246,14 @@ impl StoryEngine {
         ts: i64,
         features: Features,
         vector: TermVector,
+        embedding: Option<Embedding>,
         story: StoryId,
         group: DocId,
         pinned: bool,
     ) {
         self.clusterer.add(story, id, &vector);
         self.changed_stories.insert(story);
-        self.related.insert(id, &vector);
+        self.related.insert(id, &vector, embedding);
         self.dedup.insert(id, features.sketch, group);
         self.order.insert((ts, id));
         self.newest = self.newest.max(ts);
@@ -343,11 +346,8 @@ impl StoryEngine {
         let Some(me) = self.docs.get(&doc) else {
             return Vec::new();
         };
-        let Some(v) = self.related.vector(doc) else {
-            return Vec::new();
-        };
         let window = self.config.window_secs.max(1) as f32;
-        self.related.rank(v, k, |other, cos| {
+        self.related.rank(doc, k, |other, cos| {
             let o = self.docs.get(&other)?;
             if other == doc || o.group == me.group || cos <= 0.0 {
                 return None;
@@ -385,8 +385,8 @@ impl StoryEngine {
             }
             self.clusterer.remove(state.story, *id, &state.vector);
             self.clusterer.add(state.story, *id, &vector);
-            self.related.remove(*id);
-            self.related.insert(*id, &vector);
+            let embedding = self.related.remove(*id);
+            self.related.insert(*id, &vector, embedding);
             state.vector = vector;
             examine.push(*id);
         }

@@ -83,6 +83,7 @@ pub fn read(reader: impl BufRead) -> Result<Stream, InputError> {
             title,
             body,
             publisher: parsed.publisher,
+            embedding: None,
         });
     }
     Ok(stream)

@@ -16,5 +16,5 @@ mod engine;
 pub mod input;
 pub mod related;
 
-pub use document::{DocId, Document, StoryId};
+pub use document::{DocId, Document, Embedding, StoryId};
 pub use engine::{BatchOutcome, EngineConfig, Move, Placement, StoryEngine};

@@ -39,6 +39,7 @@ fn doc(id: u64, ts: i64, title: &str, body: &str) -> Document {
         title: title.into(),
         body: body.into(),
         publisher: None,
+        embedding: None,
     }
 }
 

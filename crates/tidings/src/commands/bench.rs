@@ -121,6 +121,7 @@ fn synthetic_stream(n: usize) -> Vec<tidings_stories::Document> {
                 title: words[..3].join(" "),
                 body: words[3..].join(" "),
                 publisher: None,
+                embedding: None,
             }
         })
         .collect()
