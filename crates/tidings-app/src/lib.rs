@@ -61,6 +61,9 @@ pub struct AppConfig {
     pub site_rules: Arc<tidings_extract::SiteRules>,
     /// An optional language model that rewords answers (offline without).
     pub llm: Option<tidings_ai::llm::LlmConfig>,
+    /// An optional embeddings endpoint and model: related articles are then
+    /// ordered by embeddings (TF-IDF without).
+    pub embeddings: Option<tidings_ai::llm::LlmConfig>,
     /// Optional sign-in with an OpenID Connect provider.
     pub oidc: Option<OidcConfig>,
 }
@@ -77,6 +80,7 @@ impl AppConfig {
             public_url: None,
             site_rules: Arc::default(),
             llm: None,
+            embeddings: None,
             oidc: None,
         }
     }
@@ -99,6 +103,8 @@ pub struct App {
     csrf_key: Arc<tokio::sync::OnceCell<Vec<u8>>>,
     /// The configured language model, if any.
     llm: Option<tidings_ai::llm::LlmClient>,
+    /// The configured embeddings model, if any.
+    embedder: Option<tidings_ai::llm::LlmClient>,
     /// The OpenID provider's endpoints, once read.
     oidc: Arc<oidc::OidcState>,
     /// Article pages' coverage lists, reused for a few seconds.
@@ -125,6 +131,13 @@ impl App {
             ),
             None => None,
         };
+        let embedder = match &config.embeddings {
+            Some(embeddings) => Some(
+                tidings_ai::llm::LlmClient::new(embeddings.clone())
+                    .map_err(|e| AppError::Invalid(format!("embeddings model: {e}")))?,
+            ),
+            None => None,
+        };
         let ids = Arc::new(IdGenerator::new());
         // Random, not time-derived: two apps built in the same millisecond
         // (two nodes in one test process) must not share leases.
@@ -139,6 +152,7 @@ impl App {
             stories: Arc::default(),
             csrf_key: Arc::default(),
             llm,
+            embedder,
             oidc: Arc::default(),
             coverage_cache: Arc::default(),
         })

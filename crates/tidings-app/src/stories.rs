@@ -37,19 +37,40 @@ pub struct StorySummary {
     pub reloaded: bool,
 }
 
+/// Inputs sent to the embeddings endpoint per call.
+const EMBED_BATCH: usize = 64;
+/// Characters of an article sent to be embedded (headline, then body): about
+/// 500 tokens, within every embedding model's limit.
+const EMBED_CHARS: usize = 2_000;
+
 /// The engine's view of a stored article.
 fn document(input: &StoryInput) -> Document {
-    let body = match (&input.text, input.text_is_html) {
-        (Some(html), true) => tidings_extract::html_to_text(html),
-        (Some(text), false) => text.clone(),
-        (None, _) => String::new(),
-    };
     Document {
         id: input.id.0 as u64,
         ts: input.sort_at.timestamp(),
         title: input.title.clone().unwrap_or_default(),
-        body,
+        body: plain_text(input),
         publisher: Some(input.source_name.clone()),
+        embedding: input.embedding.as_deref().map(Into::into),
+    }
+}
+
+fn plain_text(input: &StoryInput) -> String {
+    match (&input.text, input.text_is_html) {
+        (Some(html), true) => tidings_extract::html_to_text(html),
+        (Some(text), false) => text.clone(),
+        (None, _) => String::new(),
+    }
+}
+
+/// What is sent to be embedded: the headline and the start of the body.
+fn embedding_text(input: &StoryInput) -> String {
+    let mut text = input.title.clone().unwrap_or_default();
+    text.push_str("\n\n");
+    text.push_str(&plain_text(input));
+    match text.char_indices().nth(EMBED_CHARS) {
+        Some((end, _)) => text[..end].to_owned(),
+        None => text,
     }
 }
 
@@ -80,10 +101,11 @@ impl App {
                 slot.generation = Some(generation);
                 summary.reloaded = true;
             }
-            let inputs = self.store.unplaced_articles(BATCH).await?;
+            let mut inputs = self.store.unplaced_articles(BATCH).await?;
             if inputs.is_empty() {
                 break;
             }
+            self.embed(&mut inputs).await;
             let mut engine = slot.engine.take().expect("loaded above");
             let (engine, batch) = tokio::task::spawn_blocking(move || {
                 let docs: Vec<Document> = inputs.iter().map(document).collect();
@@ -104,6 +126,45 @@ impl App {
             self.coverage_cache.clear();
         }
         Ok(summary)
+    }
+
+    /// Gives each input without an embedding one, when an embeddings model
+    /// is configured, and records them. A failure leaves them without: the
+    /// engine then relates them by their terms alone, as with no model.
+    async fn embed(&self, inputs: &mut [StoryInput]) {
+        let Some(embedder) = &self.embedder else {
+            return;
+        };
+        let wanted: Vec<usize> = (0..inputs.len())
+            .filter(|&i| inputs[i].embedding.is_none())
+            .collect();
+        if wanted.is_empty() {
+            return;
+        }
+        // What the engine reads: the headline and the lead, which is what
+        // related articles are about.
+        let texts: Vec<String> = wanted.iter().map(|&i| embedding_text(&inputs[i])).collect();
+        let mut made = Vec::with_capacity(wanted.len());
+        for (chunk, positions) in texts.chunks(EMBED_BATCH).zip(wanted.chunks(EMBED_BATCH)) {
+            let refs: Vec<&str> = chunk.iter().map(String::as_str).collect();
+            match embedder.embed(&refs).await {
+                Ok(vectors) => made.extend(positions.iter().copied().zip(vectors)),
+                Err(error) => {
+                    tracing::warn!(%error, "embeddings unavailable; relating by terms");
+                    break;
+                }
+            }
+        }
+        let records: Vec<(ArticleId, Vec<f32>)> = made
+            .iter()
+            .map(|(i, v)| (inputs[*i].id, v.clone()))
+            .collect();
+        if let Err(error) = self.store.set_embeddings(&records).await {
+            tracing::warn!(%error, "could not record embeddings");
+        }
+        for (i, vector) in made {
+            inputs[i].embedding = Some(vector);
+        }
     }
 
     /// Gives the story engine's lease up (a stopping worker), so another

@@ -5,15 +5,20 @@
 
 use std::sync::Arc;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 use tidings_app::{App, AppConfig};
 use tidings_core::{ArticleId, SystemClock};
 use tidings_fetch::{FetchOptions, NetworkPolicy};
 use tidings_store::testing::TestDatabase;
 use tokio_util::sync::CancellationToken;
 
-tidings_store::on_both_databases!(articles_become_stories_as_they_arrive);
+tidings_store::on_both_databases!(
+    articles_become_stories_as_they_arrive,
+    embeddings_are_made_once_kept_and_optional
+);
 
 const WIRE: &str = "The European Central Bank left interest rates unchanged on Thursday, \
     with its president saying that inflation in the euro zone was expected to stay low \
@@ -173,4 +178,119 @@ async fn articles_become_stories_as_they_arrive(db: &TestDatabase) {
         "not in that story"
     );
     a.release_story_lease().await;
+}
+
+/// A fake OpenAI-compatible `/embeddings`: a vector of letter counts per
+/// input (model "embed"), or a server error (model "down"). Counts inputs.
+async fn embeddings_server() -> (String, Arc<AtomicUsize>) {
+    let inputs = Arc::new(AtomicUsize::new(0));
+    let seen = inputs.clone();
+    let app = Router::new().route(
+        "/v1/embeddings",
+        post(move |body: String| {
+            let seen = seen.clone();
+            async move {
+                let request: serde_json::Value = serde_json::from_str(&body).unwrap();
+                if request["model"] == "down" {
+                    return (axum::http::StatusCode::INTERNAL_SERVER_ERROR, String::new());
+                }
+                let texts = request["input"].as_array().unwrap().clone();
+                seen.fetch_add(texts.len(), Ordering::SeqCst);
+                let data: Vec<serde_json::Value> = texts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| {
+                        let mut v = vec![0.0f32; 26];
+                        for c in t.as_str().unwrap().to_ascii_lowercase().bytes() {
+                            if c.is_ascii_lowercase() {
+                                v[(c - b'a') as usize] += 1.0;
+                            }
+                        }
+                        serde_json::json!({"index": i, "embedding": v})
+                    })
+                    .collect();
+                (
+                    axum::http::StatusCode::OK,
+                    serde_json::json!({"data": data}).to_string(),
+                )
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/v1", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, inputs)
+}
+
+fn node_with_embeddings(db: &TestDatabase, url: &str, model: &str) -> App {
+    let mut config = AppConfig::new(db.url());
+    config.fetch = FetchOptions {
+        per_host_delay: std::time::Duration::ZERO,
+        network: NetworkPolicy {
+            allowed: vec!["127.0.0.0/8".parse().unwrap()],
+        },
+        ..FetchOptions::default()
+    };
+    let mut embeddings = tidings_ai::llm::LlmConfig::new(url, model);
+    embeddings.retries = 0;
+    config.embeddings = Some(embeddings);
+    App::with_store(db.store().clone(), config, Arc::new(SystemClock)).unwrap()
+}
+
+/// With an embeddings model configured, every article placed is embedded
+/// once (its embedding kept in the store, so a restarted engine does not
+/// ask again); with the model down, articles are placed all the same.
+async fn embeddings_are_made_once_kept_and_optional(db: &TestDatabase) {
+    let (url, inputs) = embeddings_server().await;
+    let feed = outlet(
+        "127.0.0.1",
+        item("ecb", "ECB holds rates", WIRE, 60)
+            + &item(
+                "nba",
+                "Lakers beat Celtics in overtime",
+                "LeBron James scored 40 points as the Lakers won in Boston after overtime.",
+                50,
+            ),
+    )
+    .await;
+    let down = node_with_embeddings(db, &url, "down");
+    down.follow_url(&feed).await.unwrap();
+    down.fetch_due(false, &()).await.unwrap();
+    let stop = CancellationToken::new();
+    down.extract_pending(&stop).await.unwrap();
+    let placed = down.place_stories(&stop).await.unwrap();
+    assert_eq!(placed.placed, 2, "placed without the model: {placed:?}");
+    let window = chrono::Utc::now() - chrono::TimeDelta::days(3);
+    let stored = db.store().placed_articles_since(window, 100).await.unwrap();
+    assert!(stored.iter().all(|(input, _, _)| input.embedding.is_none()));
+    down.release_story_lease().await;
+
+    // A second outlet's article arrives; this node has a working model.
+    let more = outlet(
+        "127.0.0.2",
+        item("ecb-2", "Rates unchanged at the ECB", WIRE, 40),
+    )
+    .await;
+    let up = node_with_embeddings(db, &url, "embed");
+    up.follow_url(&more).await.unwrap();
+    up.fetch_due(false, &()).await.unwrap();
+    up.extract_pending(&stop).await.unwrap();
+    assert_eq!(up.place_stories(&stop).await.unwrap().placed, 1);
+    assert_eq!(inputs.load(Ordering::SeqCst), 1, "only the new article");
+    let stored = db.store().placed_articles_since(window, 100).await.unwrap();
+    let embedded: Vec<&Vec<f32>> = stored
+        .iter()
+        .filter_map(|(input, _, _)| input.embedding.as_ref())
+        .collect();
+    assert_eq!(embedded.len(), 1);
+    let norm: f32 = embedded[0].iter().map(|x| x * x).sum::<f32>().sqrt();
+    assert!((norm - 1.0).abs() < 1e-4, "stored at unit length: {norm}");
+    up.release_story_lease().await;
+
+    // A restarted node reloads the window with the stored embedding.
+    let again = node_with_embeddings(db, &url, "embed");
+    let pass = again.place_stories(&stop).await.unwrap();
+    assert!(pass.reloaded);
+    assert_eq!(inputs.load(Ordering::SeqCst), 1, "nothing embedded twice");
+    again.release_story_lease().await;
 }

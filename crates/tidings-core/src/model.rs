@@ -404,7 +404,7 @@ pub struct Story {
 }
 
 /// An article as the story engine reads it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StoryInput {
     pub id: ArticleId,
     pub sort_at: DateTime<Utc>,
@@ -415,6 +415,8 @@ pub struct StoryInput {
     pub text: Option<String>,
     pub text_is_html: bool,
     pub source_name: String,
+    /// Its embedding at unit length, when an embeddings endpoint made one.
+    pub embedding: Option<Vec<f32>>,
 }
 
 /// Where the story engine placed an article, as the store records it.

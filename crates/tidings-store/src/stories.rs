@@ -22,6 +22,7 @@ struct InputRow {
     content: Option<String>,
     summary: Option<String>,
     source_name: String,
+    embedding: Option<Vec<u8>>,
 }
 
 impl From<InputRow> for StoryInput {
@@ -39,8 +40,27 @@ impl From<InputRow> for StoryInput {
             text,
             text_is_html,
             source_name: row.source_name,
+            embedding: row.embedding.as_deref().and_then(embedding_from_bytes),
         }
     }
+}
+
+/// An embedding as stored: little-endian f32s.
+fn embedding_to_bytes(embedding: &[f32]) -> Vec<u8> {
+    embedding.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+
+/// A stored embedding; `None` for a blob that cannot be one.
+fn embedding_from_bytes(bytes: &[u8]) -> Option<Vec<f32>> {
+    if bytes.is_empty() || !bytes.len().is_multiple_of(4) {
+        return None;
+    }
+    Some(
+        bytes
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect(),
+    )
 }
 
 #[derive(sqlx::FromRow)]
@@ -232,7 +252,7 @@ impl Store {
     pub async fn unplaced_articles(&self, limit: i64) -> Result<Vec<StoryInput>> {
         const SQL: &str =
             "SELECT a.id, a.sort_at, a.title, a.search_text, a.body_text, a.content, a.summary,
-                s.name AS source_name
+                s.name AS source_name, a.embedding
             FROM articles a JOIN sources s ON s.id = a.source_id
             WHERE a.story_id IS NULL
               AND (a.extraction_state IS NULL OR a.extraction_state <> 'pending' OR a.url IS NULL)
@@ -257,7 +277,7 @@ impl Store {
     ) -> Result<Vec<(StoryInput, StoryPlacement, bool)>> {
         const SQL: &str =
             "SELECT a.id, a.sort_at, a.title, a.search_text, a.body_text, a.content, a.summary,
-                s.name AS source_name, a.story_id, a.dup_group_id, a.story_pinned
+                s.name AS source_name, a.embedding, a.story_id, a.dup_group_id, a.story_pinned
             FROM articles a JOIN sources s ON s.id = a.source_id
             WHERE a.story_id IS NOT NULL AND a.sort_at >= $1
             ORDER BY a.id DESC
@@ -281,6 +301,26 @@ impl Store {
                 (StoryInput::from(row.input), placement, row.story_pinned)
             })
             .collect())
+    }
+
+    /// Records articles' embeddings (made before they are placed).
+    pub async fn set_embeddings(&self, embeddings: &[(ArticleId, Vec<f32>)]) -> Result<()> {
+        const SQL: &str = "UPDATE articles SET embedding = $2 WHERE id = $1";
+        if embeddings.is_empty() {
+            return Ok(());
+        }
+        on_writer!(&self.db, |pool| {
+            let mut tx = pool.begin().await?;
+            for (article, embedding) in embeddings {
+                sqlx::query(SQL)
+                    .bind(article.0)
+                    .bind(embedding_to_bytes(embedding))
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
     }
 
     /// Writes a batch of the engine's decisions and refreshes the stories

@@ -198,7 +198,9 @@ impl StoryEngine {
             }
         };
         let embedding = doc.embedding.clone();
-        self.admit(doc.id, doc.ts, features, vector, embedding, story, group, false);
+        self.admit(
+            doc.id, doc.ts, features, vector, embedding, story, group, false,
+        );
         let related = self.related_to(doc.id, self.config.related);
         self.after_admit();
         Placement {
@@ -217,7 +219,9 @@ impl StoryEngine {
         self.vocabulary.add_document(features.term_ids());
         let vector = self.key_vector(&features.counts);
         let embedding = doc.embedding.clone();
-        self.admit(doc.id, doc.ts, features, vector, embedding, story, group, pinned);
+        self.admit(
+            doc.id, doc.ts, features, vector, embedding, story, group, pinned,
+        );
         // Placed before: not news to refinement.
         self.refined_through = self.seq;
         self.changed_stories.remove(&story);

@@ -171,6 +171,36 @@ pub struct GlobalArgs {
         value_name = "N"
     )]
     pub llm_calls_per_hour: Option<usize>,
+
+    /// An OpenAI-compatible API (e.g. http://127.0.0.1:11434/v1) whose
+    /// `/embeddings` model orders related articles.
+    /// [default: none, related articles by their terms]
+    #[arg(
+        long,
+        env = "TIDINGS_EMBEDDINGS_URL",
+        global = true,
+        value_name = "URL"
+    )]
+    pub embeddings_url: Option<String>,
+
+    /// The embedding model. [default: none; required with --embeddings-url]
+    #[arg(
+        long,
+        env = "TIDINGS_EMBEDDINGS_MODEL",
+        global = true,
+        value_name = "NAME"
+    )]
+    pub embeddings_model: Option<String>,
+
+    /// A file holding the embeddings API key (or set
+    /// TIDINGS_EMBEDDINGS_KEY); never logged.
+    #[arg(
+        long,
+        env = "TIDINGS_EMBEDDINGS_KEY_FILE",
+        global = true,
+        value_name = "FILE"
+    )]
+    pub embeddings_key_file: Option<PathBuf>,
 }
 
 /// The TOML file: the same options, all optional.
@@ -197,6 +227,9 @@ struct FileConfig {
     llm_model: Option<String>,
     llm_key_file: Option<PathBuf>,
     llm_calls_per_hour: Option<usize>,
+    embeddings_url: Option<String>,
+    embeddings_model: Option<String>,
+    embeddings_key_file: Option<PathBuf>,
     /// `[oidc]`: sign-in with an OpenID Connect provider.
     oidc: Option<OidcFile>,
     /// `[[site_rules]]` tables: domain, keep and drop selectors.
@@ -240,6 +273,8 @@ pub struct Settings {
     pub site_rules: std::sync::Arc<tidings_extract::SiteRules>,
     /// The optional language model.
     pub llm: Option<tidings_ai::llm::LlmConfig>,
+    /// The optional embeddings model.
+    pub embeddings: Option<tidings_ai::llm::LlmConfig>,
     /// Optional OpenID Connect sign-in.
     pub oidc: Option<tidings_app::OidcConfig>,
 }
@@ -332,11 +367,21 @@ impl Settings {
                 .max_body_bytes
                 .or(file.max_body_bytes)
                 .unwrap_or(10 * 1024 * 1024),
-            llm: llm_config(
+            llm: model_config(
+                "llm",
                 args.llm_url.clone().or(file.llm_url),
                 args.llm_model.clone().or(file.llm_model),
                 args.llm_key_file.clone().or(file.llm_key_file),
                 args.llm_calls_per_hour.or(file.llm_calls_per_hour),
+            )?,
+            embeddings: model_config(
+                "embeddings",
+                args.embeddings_url.clone().or(file.embeddings_url),
+                args.embeddings_model.clone().or(file.embeddings_model),
+                args.embeddings_key_file
+                    .clone()
+                    .or(file.embeddings_key_file),
+                None,
             )?,
             oidc: oidc_config(
                 file.oidc,
@@ -450,31 +495,33 @@ fn oidc_config(
     }))
 }
 
-/// The model's settings, with its key from a file or `TIDINGS_LLM_KEY`.
-fn llm_config(
+/// A model's settings (`kind` is `llm` or `embeddings`, as in its flags),
+/// with its key from a file or `TIDINGS_<KIND>_KEY`.
+fn model_config(
+    kind: &str,
     url: Option<String>,
     model: Option<String>,
     key_file: Option<PathBuf>,
     calls_per_hour: Option<usize>,
 ) -> anyhow::Result<Option<tidings_ai::llm::LlmConfig>> {
     let Some(url) = url else {
-        anyhow::ensure!(model.is_none(), "--llm-model needs --llm-url");
+        anyhow::ensure!(model.is_none(), "--{kind}-model needs --{kind}-url");
         return Ok(None);
     };
     anyhow::ensure!(
         url.starts_with("http://") || url.starts_with("https://"),
-        "--llm-url must be an http(s) URL"
+        "--{kind}-url must be an http(s) URL"
     );
-    let model = model.context("--llm-url needs --llm-model")?;
+    let model = model.with_context(|| format!("--{kind}-url needs --{kind}-model"))?;
     let mut config = tidings_ai::llm::LlmConfig::new(url, model);
     config.api_key = match key_file {
         Some(path) => Some(
             std::fs::read_to_string(&path)
-                .with_context(|| format!("cannot read the LLM key file {}", path.display()))?
+                .with_context(|| format!("cannot read the {kind} key file {}", path.display()))?
                 .trim()
                 .to_owned(),
         ),
-        None => std::env::var("TIDINGS_LLM_KEY")
+        None => std::env::var(format!("TIDINGS_{}_KEY", kind.to_ascii_uppercase()))
             .ok()
             .filter(|k| !k.is_empty()),
     };
@@ -562,6 +609,16 @@ mod tests {
         assert!(!format!("{oidc:?}").contains("s3cret"));
         let llm = settings.llm.unwrap();
         assert_eq!(llm.model, "llama3");
+        assert!(settings.embeddings.is_none());
+        std::fs::write(
+            &path,
+            "embeddings_url = \"http://127.0.0.1:11434/v1\"\nembeddings_model = \"nomic-embed-text\"\n",
+        )
+        .unwrap();
+        let embeddings = Settings::resolve(&args).unwrap().embeddings.unwrap();
+        assert_eq!(embeddings.model, "nomic-embed-text");
+        std::fs::write(&path, "embeddings_url = \"http://127.0.0.1:11434/v1\"\n").unwrap();
+        assert!(Settings::resolve(&args).is_err(), "a URL without its model");
         // A model without its URL, or OIDC without a public URL, is refused.
         std::fs::write(&path, "llm_model = \"x\"\n").unwrap();
         assert!(Settings::resolve(&args).is_err());

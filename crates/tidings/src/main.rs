@@ -150,6 +150,7 @@ async fn open_app(settings: &Settings) -> anyhow::Result<App> {
         fetch_concurrency: settings.fetch_concurrency,
         site_rules: settings.site_rules.clone(),
         llm: settings.llm.clone(),
+        embeddings: settings.embeddings.clone(),
         oidc: settings.oidc.clone(),
         public_url: settings.public_url.as_ref().map(|url| {
             // Joined with relative paths: it must end in a slash.
