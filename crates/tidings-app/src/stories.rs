@@ -43,15 +43,20 @@ const EMBED_BATCH: usize = 64;
 /// 500 tokens, within every embedding model's limit.
 const EMBED_CHARS: usize = 2_000;
 
-/// The engine's view of a stored article.
-fn document(input: &StoryInput) -> Document {
+/// The engine's view of a stored article; its embedding only when the
+/// configured model (`model`) made it.
+fn document(input: &StoryInput, model: Option<&str>) -> Document {
     Document {
         id: input.id.0 as u64,
         ts: input.sort_at.timestamp(),
         title: input.title.clone().unwrap_or_default(),
         body: plain_text(input),
         publisher: Some(input.source_name.clone()),
-        embedding: input.embedding.as_deref().map(Into::into),
+        embedding: input
+            .embedding
+            .as_ref()
+            .filter(|(_, made_by)| Some(made_by.as_str()) == model)
+            .map(|(vector, _)| vector.as_slice().into()),
     }
 }
 
@@ -107,8 +112,12 @@ impl App {
             }
             self.embed(&mut inputs).await;
             let mut engine = slot.engine.take().expect("loaded above");
+            let model = self.embedding_model();
             let (engine, batch) = tokio::task::spawn_blocking(move || {
-                let docs: Vec<Document> = inputs.iter().map(document).collect();
+                let docs: Vec<Document> = inputs
+                    .iter()
+                    .map(|input| document(input, model.as_deref()))
+                    .collect();
                 let batch = decide(&mut engine, &docs);
                 (engine, batch)
             })
@@ -128,6 +137,11 @@ impl App {
         Ok(summary)
     }
 
+    /// The configured embeddings model's name, if any.
+    fn embedding_model(&self) -> Option<String> {
+        self.embedder.as_ref().map(|e| e.model().to_owned())
+    }
+
     /// Gives each input without an embedding one, when an embeddings model
     /// is configured, and records them. A failure leaves them without: the
     /// engine then relates them by their terms alone, as with no model.
@@ -135,8 +149,14 @@ impl App {
         let Some(embedder) = &self.embedder else {
             return;
         };
+        let model = embedder.model().to_owned();
         let wanted: Vec<usize> = (0..inputs.len())
-            .filter(|&i| inputs[i].embedding.is_none())
+            .filter(|&i| {
+                inputs[i]
+                    .embedding
+                    .as_ref()
+                    .is_none_or(|(_, m)| *m != model)
+            })
             .collect();
         if wanted.is_empty() {
             return;
@@ -159,11 +179,11 @@ impl App {
             .iter()
             .map(|(i, v)| (inputs[*i].id, v.clone()))
             .collect();
-        if let Err(error) = self.store.set_embeddings(&records).await {
+        if let Err(error) = self.store.set_embeddings(&model, &records).await {
             tracing::warn!(%error, "could not record embeddings");
         }
         for (i, vector) in made {
-            inputs[i].embedding = Some(vector);
+            inputs[i].embedding = Some((vector, model.clone()));
         }
     }
 
@@ -185,10 +205,11 @@ impl App {
             .placed_articles_since(self.clock.now() - window, limit)
             .await?;
         let count = placed.len();
+        let model = self.embedding_model();
         let engine = tokio::task::spawn_blocking(move || {
             for (input, placement, pinned) in &placed {
                 engine.restore(
-                    &document(input),
+                    &document(input, model.as_deref()),
                     placement.story.0 as u64,
                     placement.group.0 as u64,
                     *pinned,

@@ -278,12 +278,13 @@ async fn embeddings_are_made_once_kept_and_optional(db: &TestDatabase) {
     assert_eq!(up.place_stories(&stop).await.unwrap().placed, 1);
     assert_eq!(inputs.load(Ordering::SeqCst), 1, "only the new article");
     let stored = db.store().placed_articles_since(window, 100).await.unwrap();
-    let embedded: Vec<&Vec<f32>> = stored
+    let embedded: Vec<&(Vec<f32>, String)> = stored
         .iter()
         .filter_map(|(input, _, _)| input.embedding.as_ref())
         .collect();
     assert_eq!(embedded.len(), 1);
-    let norm: f32 = embedded[0].iter().map(|x| x * x).sum::<f32>().sqrt();
+    assert_eq!(embedded[0].1, "embed", "the model that made it");
+    let norm: f32 = embedded[0].0.iter().map(|x| x * x).sum::<f32>().sqrt();
     assert!((norm - 1.0).abs() < 1e-4, "stored at unit length: {norm}");
     up.release_story_lease().await;
 

@@ -415,8 +415,9 @@ pub struct StoryInput {
     pub text: Option<String>,
     pub text_is_html: bool,
     pub source_name: String,
-    /// Its embedding at unit length, when an embeddings endpoint made one.
-    pub embedding: Option<Vec<f32>>,
+    /// Its embedding at unit length and the model that made it, when an
+    /// embeddings endpoint made one.
+    pub embedding: Option<(Vec<f32>, String)>,
 }
 
 /// Where the story engine placed an article, as the store records it.

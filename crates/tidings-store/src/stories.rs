@@ -23,6 +23,7 @@ struct InputRow {
     summary: Option<String>,
     source_name: String,
     embedding: Option<Vec<u8>>,
+    embedding_model: Option<String>,
 }
 
 impl From<InputRow> for StoryInput {
@@ -40,7 +41,11 @@ impl From<InputRow> for StoryInput {
             text,
             text_is_html,
             source_name: row.source_name,
-            embedding: row.embedding.as_deref().and_then(embedding_from_bytes),
+            embedding: row
+                .embedding
+                .as_deref()
+                .and_then(embedding_from_bytes)
+                .zip(row.embedding_model),
         }
     }
 }
@@ -252,7 +257,7 @@ impl Store {
     pub async fn unplaced_articles(&self, limit: i64) -> Result<Vec<StoryInput>> {
         const SQL: &str =
             "SELECT a.id, a.sort_at, a.title, a.search_text, a.body_text, a.content, a.summary,
-                s.name AS source_name, a.embedding
+                s.name AS source_name, a.embedding, a.embedding_model
             FROM articles a JOIN sources s ON s.id = a.source_id
             WHERE a.story_id IS NULL
               AND (a.extraction_state IS NULL OR a.extraction_state <> 'pending' OR a.url IS NULL)
@@ -277,7 +282,7 @@ impl Store {
     ) -> Result<Vec<(StoryInput, StoryPlacement, bool)>> {
         const SQL: &str =
             "SELECT a.id, a.sort_at, a.title, a.search_text, a.body_text, a.content, a.summary,
-                s.name AS source_name, a.embedding, a.story_id, a.dup_group_id, a.story_pinned
+                s.name AS source_name, a.embedding, a.embedding_model, a.story_id, a.dup_group_id, a.story_pinned
             FROM articles a JOIN sources s ON s.id = a.source_id
             WHERE a.story_id IS NOT NULL AND a.sort_at >= $1
             ORDER BY a.id DESC
@@ -303,9 +308,13 @@ impl Store {
             .collect())
     }
 
-    /// Records articles' embeddings (made before they are placed).
-    pub async fn set_embeddings(&self, embeddings: &[(ArticleId, Vec<f32>)]) -> Result<()> {
-        const SQL: &str = "UPDATE articles SET embedding = $2 WHERE id = $1";
+    /// Records articles' embeddings made by `model` (before they are placed).
+    pub async fn set_embeddings(
+        &self,
+        model: &str,
+        embeddings: &[(ArticleId, Vec<f32>)],
+    ) -> Result<()> {
+        const SQL: &str = "UPDATE articles SET embedding = $2, embedding_model = $3 WHERE id = $1";
         if embeddings.is_empty() {
             return Ok(());
         }
@@ -315,6 +324,7 @@ impl Store {
                 sqlx::query(SQL)
                     .bind(article.0)
                     .bind(embedding_to_bytes(embedding))
+                    .bind(model)
                     .execute(&mut *tx)
                     .await?;
             }

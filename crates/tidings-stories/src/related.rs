@@ -104,8 +104,12 @@ impl RelatedIndex {
             .into_iter()
             .filter_map(|(d, _)| {
                 let other = &self.docs[&d];
+                // Embeddings of two models (the operator changed it) do
+                // not compare: their lengths differ, or should be assumed to.
                 let similarity = match (&me.embedding, &other.embedding) {
-                    (Some(a), Some(b)) => a.iter().zip(b.iter()).map(|(x, y)| x * y).sum(),
+                    (Some(a), Some(b)) if a.len() == b.len() => {
+                        a.iter().zip(b.iter()).map(|(x, y)| x * y).sum()
+                    }
                     _ => other.vector.cosine(v),
                 };
                 score(d, similarity).map(|s| (d, s))
@@ -152,6 +156,23 @@ mod tests {
         };
         assert_eq!(ranked(false), [2, 3]);
         assert_eq!(ranked(true), [3, 2]);
+    }
+
+    #[test]
+    fn embeddings_of_another_model_are_not_compared() {
+        let mut index = RelatedIndex::default();
+        index.insert(1, &vector(&[(1, 1.0), (2, 1.0)]), embedding(&[1.0, 0.0]));
+        index.insert(
+            2,
+            &vector(&[(1, 1.0), (2, 1.0)]),
+            embedding(&[0.0, 0.0, 1.0]),
+        );
+        let ranked = index.rank(1, 10, |d, s| (d != 1).then_some(s));
+        assert_eq!(ranked.len(), 1);
+        assert!(
+            (ranked[0].1 - 1.0).abs() < 1e-5,
+            "the terms' cosine: {ranked:?}"
+        );
     }
 
     #[test]
