@@ -758,7 +758,7 @@ impl<'a> Parser<'a> {
         match name {
             // The root holds the feed; nothing to read from it here.
             "rss" | "rdf_rdf" | "feed" if depth == 1 => {}
-            "channel" => self.cdf_link(attrs),
+            "channel" => self.cdf_attributes(attrs),
             "item" | "entry" => {
                 self.in_entry = true;
                 self.doc.entries.push(Entry::default());
@@ -768,10 +768,12 @@ impl<'a> Parser<'a> {
                 {
                     entry.common.id = Some(about.to_owned());
                 }
-                self.cdf_link(attrs);
+                self.cdf_attributes(attrs);
             }
             // CDF (Microsoft's Channel Definition Format).
             "abstract" => self.capture_text("description", attrs, "text/plain", depth),
+            // Media RSS: a title that stands in for a missing one.
+            "media_title" => self.capture_text("media_title", attrs, "text/plain", depth),
             "lastmod" => self.capture_plain("modified", depth),
             "source" if self.in_entry => {
                 if let Some(url) = get(attrs, "url") {
@@ -993,14 +995,19 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// CDF names a channel's or item's page in its `href` attribute.
-    fn cdf_link(&mut self, attrs: &[(String, String)]) {
+    /// CDF names a channel's or item's page in its `href` attribute, and
+    /// when it last changed in `lastmod`.
+    fn cdf_attributes(&mut self, attrs: &[(String, String)]) {
         if self.doc.version != "cdf" {
             return;
         }
         if let Some(href) = get(attrs, "href") {
             let href = resolve(self.base(), href);
             self.common().add_page_link(href);
+        }
+        if let Some(lastmod) = get(attrs, "lastmod") {
+            let date = self.date(lastmod.to_owned());
+            self.common().updated = Some(date);
         }
     }
 
@@ -1231,6 +1238,13 @@ impl<'a> Parser<'a> {
             "title" | "dc_title" => {
                 let common = self.common();
                 if common.title.is_none() || name == "title" {
+                    common.title = Some(text);
+                }
+            }
+            "media_title" => {
+                let common = self.common();
+                common.media.title = Some(text.value.clone());
+                if common.title.is_none() {
                     common.title = Some(text);
                 }
             }
@@ -1582,7 +1596,6 @@ impl<'a> Parser<'a> {
                 let href = resolve(&base, &value);
                 self.doc.feed.new_location = Some(href);
             }
-            "media_title" => self.common().media.title = Some(value),
             "media_description" => self.common().media.description = Some(value),
             "media_credit" => {
                 if let Some(last) = self.common().media.credits.last_mut() {
