@@ -2,7 +2,7 @@
 //! articles), the aggregates lists show, operators' corrections, and the
 //! lease that keeps the engine to one node at a time.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use tidings_core::{ArticleCard, ArticleId, SourceId, Story, StoryId, StoryInput, StoryPlacement};
@@ -188,6 +188,10 @@ const STORY_COLUMNS: &str = "st.id, st.title, st.lead_article_id, st.first_artic
 const MEMBER_COLUMNS: &str = "a.id, a.title, a.url, a.source_id, s.name AS source_name,
     a.sort_at, a.story_id, a.dup_group_id, substr(a.search_text, 1, 300) AS preview";
 
+/// Rows per multi-row statement: 5 parameters a row stays far below
+/// SQLite's and PostgreSQL's limits on parameters.
+const ROWS_PER_STATEMENT: usize = 200;
+
 impl Store {
     /// Takes or renews the lease `name` for `holder` until `until`, unless
     /// another holder's lease is still running. Returns the lease's
@@ -338,9 +342,6 @@ impl Store {
     pub async fn record_story_batch(&self, batch: &StoryBatch) -> Result<()> {
         const PLACE: &str = "UPDATE articles SET story_id = $2, dup_group_id = $3 WHERE id = $1";
         const MOVE: &str = "UPDATE articles SET story_id = $2 WHERE id = $1 AND NOT story_pinned";
-        const RELATE: &str = "INSERT INTO related_articles (article_id, related_id, score)
-            VALUES ($1, $2, $3)
-            ON CONFLICT (article_id, related_id) DO UPDATE SET score = excluded.score";
         let mut touched: BTreeSet<i64> = BTreeSet::new();
         on_writer!(&self.db, |pool| {
             let mut tx = pool.begin().await?;
@@ -360,24 +361,41 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            for (article, tags) in &batch.tags {
-                sqlx::query("DELETE FROM article_tags WHERE article_id = $1")
-                    .bind(article.0)
-                    .execute(&mut *tx)
-                    .await?;
-                for (rank, tag) in tags.iter().enumerate() {
-                    sqlx::query(
-                        "INSERT INTO article_tags (article_id, kind, tag_key, label, rank)
-                         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-                    )
-                    .bind(article.0)
-                    .bind(&tag.kind)
-                    .bind(&tag.key)
-                    .bind(&tag.label)
-                    .bind(rank as i64)
-                    .execute(&mut *tx)
-                    .await?;
+            // Many rows a statement: a batch writes thousands of tags and
+            // related pairs, and each statement is a round trip to the
+            // database (a thread hand-off on SQLite).
+            for chunk in batch.tags.chunks(ROWS_PER_STATEMENT) {
+                let mut delete =
+                    sqlx::QueryBuilder::new("DELETE FROM article_tags WHERE article_id IN (");
+                let mut ids = delete.separated(", ");
+                for (article, _) in chunk {
+                    ids.push_bind(article.0);
                 }
+                delete.push(")");
+                delete.build().execute(&mut *tx).await?;
+            }
+            let tag_rows: Vec<(i64, &ArticleTag, i64)> = batch
+                .tags
+                .iter()
+                .flat_map(|(article, tags)| {
+                    tags.iter()
+                        .enumerate()
+                        .map(move |(rank, tag)| (article.0, tag, rank as i64))
+                })
+                .collect();
+            for chunk in tag_rows.chunks(ROWS_PER_STATEMENT) {
+                let mut insert = sqlx::QueryBuilder::new(
+                    "INSERT INTO article_tags (article_id, kind, tag_key, label, rank) ",
+                );
+                insert.push_values(chunk, |mut row, (article, tag, rank)| {
+                    row.push_bind(*article)
+                        .push_bind(&tag.kind)
+                        .push_bind(&tag.key)
+                        .push_bind(&tag.label)
+                        .push_bind(*rank);
+                });
+                insert.push(" ON CONFLICT DO NOTHING");
+                insert.build().execute(&mut *tx).await?;
             }
             for (article, highlights) in &batch.highlights {
                 sqlx::query("UPDATE articles SET highlights = $2 WHERE id = $1")
@@ -402,15 +420,26 @@ impl Store {
                     .await?;
                 touched.insert(story.0);
             }
+            // Both directions; a pair written twice in one statement would
+            // make PostgreSQL's upsert fail, so each pair once (the last
+            // score wins, as row-by-row writes did).
+            let mut pairs: BTreeMap<(i64, i64), f64> = BTreeMap::new();
             for &(a, b, score) in &batch.related {
-                for (x, y) in [(a, b), (b, a)] {
-                    sqlx::query(RELATE)
-                        .bind(x.0)
-                        .bind(y.0)
-                        .bind(score)
-                        .execute(&mut *tx)
-                        .await?;
-                }
+                pairs.insert((a.0, b.0), score);
+                pairs.insert((b.0, a.0), score);
+            }
+            let pairs: Vec<((i64, i64), f64)> = pairs.into_iter().collect();
+            for chunk in pairs.chunks(ROWS_PER_STATEMENT) {
+                let mut insert = sqlx::QueryBuilder::new(
+                    "INSERT INTO related_articles (article_id, related_id, score) ",
+                );
+                insert.push_values(chunk, |mut row, ((x, y), score)| {
+                    row.push_bind(*x).push_bind(*y).push_bind(*score);
+                });
+                insert.push(
+                    " ON CONFLICT (article_id, related_id) DO UPDATE SET score = excluded.score",
+                );
+                insert.build().execute(&mut *tx).await?;
             }
             for &story in &touched {
                 refresh_story(&mut tx, story).await?;
