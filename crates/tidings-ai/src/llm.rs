@@ -250,9 +250,7 @@ impl LlmClient {
             parse_completion(&body)
         }
     }
-}
 
-impl LlmClient {
     async fn call_embeddings(&self, inputs: &[&str]) -> Result<Vec<Vec<f32>>, LlmError> {
         let url = format!("{}/embeddings", self.config.base_url.trim_end_matches('/'));
         let body = serde_json::to_vec(&EmbeddingsRequest {

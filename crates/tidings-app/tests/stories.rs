@@ -49,7 +49,8 @@ async fn outlet(ip: &str, items: String) -> String {
     url
 }
 
-fn node(db: &TestDatabase) -> App {
+/// A node's settings: feeds on loopback, no delay between requests.
+fn config(db: &TestDatabase) -> AppConfig {
     let mut config = AppConfig::new(db.url());
     config.fetch = FetchOptions {
         per_host_delay: std::time::Duration::ZERO,
@@ -58,7 +59,11 @@ fn node(db: &TestDatabase) -> App {
         },
         ..FetchOptions::default()
     };
-    App::with_store(db.store().clone(), config, Arc::new(SystemClock)).unwrap()
+    config
+}
+
+fn node(db: &TestDatabase) -> App {
+    App::with_store(db.store().clone(), config(db), Arc::new(SystemClock)).unwrap()
 }
 
 async fn id_of(app: &App, title: &str) -> ArticleId {
@@ -223,14 +228,7 @@ async fn embeddings_server() -> (String, Arc<AtomicUsize>) {
 }
 
 fn node_with_embeddings(db: &TestDatabase, url: &str, model: &str) -> App {
-    let mut config = AppConfig::new(db.url());
-    config.fetch = FetchOptions {
-        per_host_delay: std::time::Duration::ZERO,
-        network: NetworkPolicy {
-            allowed: vec!["127.0.0.0/8".parse().unwrap()],
-        },
-        ..FetchOptions::default()
-    };
+    let mut config = config(db);
     let mut embeddings = tidings_ai::llm::LlmConfig::new(url, model);
     embeddings.retries = 0;
     config.embeddings = Some(embeddings);

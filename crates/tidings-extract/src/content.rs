@@ -142,7 +142,7 @@ fn is_furniture_by_name(element: &scraper::node::Element) -> bool {
     NEGATIVE.iter().any(|n| names.contains(n)) && !POSITIVE.iter().any(|p| names.contains(p))
 }
 
-fn is_block(tag: &str) -> bool {
+pub(crate) fn is_block(tag: &str) -> bool {
     matches!(
         tag,
         "p" | "div"

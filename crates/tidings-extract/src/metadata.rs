@@ -673,12 +673,12 @@ fn words_of(element: scraper::ElementRef<'_>) -> String {
         match edge {
             Edge::Open(node) => match node.value() {
                 scraper::Node::Text(t) => text.push_str(t),
-                scraper::Node::Element(e) if is_break(e.name()) => text.push(' '),
+                scraper::Node::Element(e) if crate::content::is_block(e.name()) => text.push(' '),
                 _ => {}
             },
             Edge::Close(node) => {
                 if let scraper::Node::Element(e) = node.value()
-                    && is_break(e.name())
+                    && crate::content::is_block(e.name())
                 {
                     text.push(' ');
                 }
@@ -686,30 +686,6 @@ fn words_of(element: scraper::ElementRef<'_>) -> String {
         }
     }
     text
-}
-
-fn is_break(name: &str) -> bool {
-    matches!(
-        name,
-        "br" | "p"
-            | "div"
-            | "li"
-            | "ul"
-            | "ol"
-            | "section"
-            | "header"
-            | "figure"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-            | "blockquote"
-            | "table"
-            | "tr"
-            | "td"
-    )
 }
 
 fn title_parts(title: &str) -> Vec<&str> {
