@@ -908,7 +908,7 @@ impl<'a> Parser<'a> {
                         .push((Arc::from("errorreportsto"), href));
                 }
             }
-            "cc_license" | "creativecommons_license" if get(attrs, "rdf:resource").is_some() => {
+            "cc_license" | "creativeCommons_license" if get(attrs, "rdf:resource").is_some() => {
                 let href = get(attrs, "rdf:resource").unwrap_or_default().to_owned();
                 self.add_license(href);
             }
@@ -1013,8 +1013,11 @@ impl<'a> Parser<'a> {
 
     fn open_link(&mut self, attrs: &[(String, String)], depth: usize) {
         let Some(href) = get(attrs, "href") else {
-            // RSS: the link is the element's text.
-            self.capture_plain("link", depth);
+            // RSS: the link is the element's text. A link of another kind
+            // (an enclosure, say) written that way is not the page's.
+            if get(attrs, "rel").is_none_or(|rel| rel.trim().eq_ignore_ascii_case("alternate")) {
+                self.capture_plain("link", depth);
+            }
             return;
         };
         let rel = get(attrs, "rel").unwrap_or("alternate").trim().to_owned();
@@ -1507,6 +1510,16 @@ impl<'a> Parser<'a> {
                     self.add_tag(tag);
                 }
             }
+            // A made-up but common element: tags separated by commas.
+            "tags" => {
+                for word in value.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+                    self.add_tag(Tag {
+                        term: Some(word.to_owned()),
+                        scheme: None,
+                        label: None,
+                    });
+                }
+            }
             "itunes_keywords" | "media_keywords" => {
                 for word in value.split(',').map(str::trim).filter(|w| !w.is_empty()) {
                     let tag = Tag {
@@ -1572,7 +1585,7 @@ impl<'a> Parser<'a> {
                     *slot = Some(href);
                 }
             }
-            "cc_license" | "creativecommons_license" => {
+            "cc_license" | "creativeCommons_license" => {
                 if !value.is_empty() {
                     self.add_license(value);
                 }
