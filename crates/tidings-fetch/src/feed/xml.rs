@@ -151,6 +151,8 @@ struct Parser<'a> {
     in_skip_hours: bool,
     source: Option<Meta>,
     person: Option<(Role, Person, usize)>,
+    /// An Atom `<link>` without `href`, waiting for its text.
+    text_link: Option<Link>,
     /// The RSS `<guid>` may be the link (isPermaLink not "false").
     guid_is_permalink: bool,
     /// `<language>` read so far: the default for text without xml:lang.
@@ -196,6 +198,7 @@ pub fn parse<'a>(src: &'a str, base_url: &'a str, options: Options) -> Document 
         in_skip_hours: false,
         source: None,
         person: None,
+        text_link: None,
         guid_is_permalink: false,
         default_lang: None,
         in_chapters: false,
@@ -391,6 +394,30 @@ fn resolve(base: &str, href: &str) -> String {
 }
 
 /// Atom's `type` / `mode` values, and RSS's, as media types.
+/// A `<link>`'s attributes as a link to `href`; its type defaults to HTML
+/// (an Atom feed's for `rel="self"`).
+fn link_of(attrs: &[(String, String)], href: String) -> Link {
+    let rel = get(attrs, "rel").unwrap_or("alternate").trim().to_owned();
+    let mime = get(attrs, "type")
+        .map(|t| t.trim().to_owned())
+        .unwrap_or_else(|| {
+            if rel == "self" {
+                "application/atom+xml"
+            } else {
+                "text/html"
+            }
+            .to_owned()
+        });
+    Link {
+        href,
+        mime: Some(mime),
+        title: get(attrs, "title").map(str::to_owned),
+        length: get(attrs, "length").map(str::to_owned),
+        hreflang: get(attrs, "hreflang").map(str::to_owned),
+        rel,
+    }
+}
+
 fn mime_of(kind: &str) -> String {
     match kind.trim().to_ascii_lowercase().as_str() {
         "text" | "plain" | "" => "text/plain".into(),
@@ -1013,35 +1040,27 @@ impl<'a> Parser<'a> {
 
     fn open_link(&mut self, attrs: &[(String, String)], depth: usize) {
         let Some(href) = get(attrs, "href") else {
-            // RSS: the link is the element's text. A link of another kind
-            // (an enclosure, say) written that way is not the page's.
-            if get(attrs, "rel").is_none_or(|rel| rel.trim().eq_ignore_ascii_case("alternate")) {
+            if get(attrs, "rel").is_none() || self.in_image || self.in_textinput {
+                // RSS: the link is the element's text.
                 self.capture_plain("link", depth);
+            } else {
+                // An Atom link written with its URL as text: a link of its
+                // kind, whose href comes at its end.
+                self.text_link = Some(link_of(attrs, String::new()));
+                self.capture_plain("link_text", depth);
             }
             return;
         };
-        let rel = get(attrs, "rel").unwrap_or("alternate").trim().to_owned();
-        let mime = get(attrs, "type").map(|t| t.trim().to_owned()).or_else(|| {
-            Some(
-                if rel == "self" {
-                    "application/atom+xml"
-                } else {
-                    "text/html"
-                }
-                .to_owned(),
-            )
-        });
-        let link = Link {
-            href: resolve(self.base(), href),
-            mime,
-            title: get(attrs, "title").map(str::to_owned),
-            length: get(attrs, "length").map(str::to_owned),
-            hreflang: get(attrs, "hreflang").map(str::to_owned),
-            rel,
-        };
+        let link = link_of(attrs, resolve(self.base(), href));
         if self.in_image || self.in_textinput {
             return;
         }
+        self.add_link(link);
+    }
+
+    /// A link of the entry or feed: its page link when it is the first
+    /// alternate HTML one, its license when it is one.
+    fn add_link(&mut self, link: Link) {
         let is_page = link.rel == "alternate"
             && matches!(
                 link.mime.as_deref(),
@@ -1394,6 +1413,14 @@ impl<'a> Parser<'a> {
                 }
                 let href = resolve(&base, &value);
                 self.common().add_page_link(href);
+            }
+            "link_text" => {
+                if let Some(mut link) = self.text_link.take()
+                    && !value.is_empty()
+                {
+                    link.href = resolve(&base, &value);
+                    self.add_link(link);
+                }
             }
             "id" => {
                 if value.is_empty() {
