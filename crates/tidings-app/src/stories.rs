@@ -162,8 +162,13 @@ impl App {
             return;
         }
         // What the engine reads: the headline and the lead, which is what
-        // related articles are about.
-        let texts: Vec<String> = wanted.iter().map(|&i| embedding_text(&inputs[i])).collect();
+        // related articles are about. Turning HTML into text is CPU work:
+        // off the async threads, as the engine's is.
+        let sources: Vec<StoryInput> = wanted.iter().map(|&i| inputs[i].clone()).collect();
+        let texts = tokio::task::spawn_blocking(move || {
+            sources.iter().map(embedding_text).collect::<Vec<String>>()
+        });
+        let Ok(texts) = texts.await else { return };
         let mut made = Vec::with_capacity(wanted.len());
         for (chunk, positions) in texts.chunks(EMBED_BATCH).zip(wanted.chunks(EMBED_BATCH)) {
             let refs: Vec<&str> = chunk.iter().map(String::as_str).collect();
