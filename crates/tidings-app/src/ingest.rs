@@ -6,7 +6,7 @@ use futures::StreamExt;
 use tidings_core::{
     ArticleId, Feed, FeedId, FeedOutcome, ParsedFeed, PollHints, SourceId, host_key,
 };
-use tidings_fetch::{Fetched, Validators, parse_feed};
+use tidings_fetch::{Fetched, Validators, parse_feed_response};
 use tidings_store::{FetchFailure, FetchSuccess};
 use tokio_util::sync::CancellationToken;
 use url::Url;
@@ -96,10 +96,17 @@ impl FetchObserver for () {}
 pub(crate) async fn parse_off_runtime(
     body: bytes::Bytes,
     content_type: Option<String>,
+    content_language: Option<String>,
     final_url: String,
 ) -> std::result::Result<ParsedFeed, String> {
     tokio::task::spawn_blocking(move || {
-        parse_feed(&body, content_type.as_deref(), &final_url).map_err(|e| e.to_string())
+        parse_feed_response(
+            &body,
+            content_type.as_deref(),
+            content_language.as_deref(),
+            &final_url,
+        )
+        .map_err(|e| e.to_string())
     })
     .await
     .unwrap_or_else(|e| Err(format!("the parser stopped: {e}")))
@@ -188,9 +195,10 @@ impl App {
                 body,
                 final_url,
                 content_type,
+                content_language,
                 validators,
                 fresh_for,
-            }) => match parse_off_runtime(body, content_type, final_url).await {
+            }) => match parse_off_runtime(body, content_type, content_language, final_url).await {
                 Err(error) => Err(Failure::from(error)),
                 Ok(parsed) => {
                     self.store_parsed(feed, parsed, validators, fresh_for, override_interval)

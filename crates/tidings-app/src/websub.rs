@@ -122,9 +122,15 @@ impl App {
             return Err(AppError::Forbidden("bad or missing X-Hub-Signature".into()));
         }
         let feed = self.store.feed(feed).await?;
-        let parsed = parse_off_runtime(body, content_type.map(str::to_owned), feed.url.clone())
-            .await
-            .map_err(AppError::Invalid)?;
+        // A hub relays the content, not the publisher's headers.
+        let parsed = parse_off_runtime(
+            body,
+            content_type.map(str::to_owned),
+            None,
+            feed.url.clone(),
+        )
+        .await
+        .map_err(AppError::Invalid)?;
         let now = self.clock.now();
         let report = self
             .store

@@ -87,6 +87,8 @@ pub enum Fetched {
         /// The URL after redirects: relative links resolve against it.
         final_url: String,
         content_type: Option<String>,
+        /// The language the response declares (`Content-Language`).
+        content_language: Option<String>,
         validators: Validators,
         fresh_for: Option<Duration>,
     },
@@ -249,6 +251,7 @@ impl Fetcher {
                 .map(str::to_owned)
         };
         let content_type = header_text(header::CONTENT_TYPE);
+        let content_language = header_text(header::CONTENT_LANGUAGE);
         let validators = Validators {
             etag: header_text(header::ETAG),
             last_modified: header_text(header::LAST_MODIFIED),
@@ -261,6 +264,7 @@ impl Fetcher {
             body,
             final_url,
             content_type,
+            content_language,
             validators,
             fresh_for,
         })

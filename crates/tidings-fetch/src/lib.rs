@@ -20,5 +20,5 @@ pub use discover::{Discovery, feed_links};
 pub use guard::{BlockedAddress, NetworkPolicy};
 pub use ipnet::IpNet;
 pub use opml_io::{OpmlError, parse_opml, write_opml};
-pub use parse::{ParseError, parse_document, parse_feed};
+pub use parse::{ParseError, language_of_header, parse_document, parse_feed, parse_feed_response};
 pub use websub::{REQUESTED_LEASE_SECONDS, SIGNATURE_HEADER, websub_sign, websub_signature_valid};

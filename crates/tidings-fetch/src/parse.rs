@@ -25,14 +25,36 @@ pub fn parse_feed(
     content_type: Option<&str>,
     base_url: &str,
 ) -> Result<ParsedFeed, ParseError> {
+    parse_feed_response(body, content_type, None, base_url)
+}
+
+/// [`parse_feed`] for a document whose HTTP response also declared its
+/// language (`Content-Language`): the language of entries that name none.
+pub fn parse_feed_response(
+    body: &[u8],
+    content_type: Option<&str>,
+    content_language: Option<&str>,
+    base_url: &str,
+) -> Result<ParsedFeed, ParseError> {
     // The site sanitizes what it shows; ingestion keeps the feed's HTML.
     let options = feed::Options {
         sanitize_html: false,
+        language: content_language.and_then(language_of_header),
     };
     let document = parse_document(body, content_type, base_url, options)?;
     let document = accept(document, body, content_type)?;
     let base = Url::parse(base_url).ok();
     Ok(convert(document, base.as_ref()))
+}
+
+/// The first language a `Content-Language` header lists (`en-US, fr` →
+/// `en-us`), as feeds write languages.
+pub fn language_of_header(value: &str) -> Option<String> {
+    let first = value.split(',').next()?.trim();
+    (!first.is_empty()
+        && first.len() <= 35
+        && first.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+    .then(|| first.to_ascii_lowercase())
 }
 
 /// The feed with every field its format carries, for callers that need
@@ -565,6 +587,21 @@ mod tests {
             entry.published_at.unwrap().to_rfc3339(),
             "2004-01-01T00:00:00+00:00"
         );
+    }
+
+    #[test]
+    fn the_responses_language_is_the_default_for_entries() {
+        let xml = b"<rss version=\"2.0\"><channel><title>t</title>\
+            <item><guid>1</guid><title>One</title></item></channel></rss>";
+        let feed = parse_feed_response(xml, None, Some("en-GB, fr"), BASE).unwrap();
+        assert_eq!(feed.entries[0].language.as_deref(), Some("en-gb"));
+        // The feed's own language wins over the header.
+        let xml = b"<rss version=\"2.0\"><channel><language>de</language>\
+            <item><guid>1</guid><title>Eins</title></item></channel></rss>";
+        let feed = parse_feed_response(xml, None, Some("en"), BASE).unwrap();
+        assert_eq!(feed.entries[0].language.as_deref(), Some("de"));
+        assert_eq!(language_of_header("  "), None);
+        assert_eq!(language_of_header("en;q=1<script>"), None);
     }
 
     #[test]

@@ -16,8 +16,9 @@ pub use html::{clean as clean_html, escape_into as escape_html_into, text_of as 
 pub use model::*;
 pub use xml::person_from_text;
 
-/// How much work the parser does on the HTML inside a feed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How the parser reads a feed: how much work it does on the HTML inside,
+/// and what the HTTP response said about the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
     /// Strip unsafe markup (scripts, event handlers, unknown elements,
     /// dangerous URLs and CSS) from HTML text, as feed readers that show
@@ -25,12 +26,16 @@ pub struct Options {
     /// leaves this off and keeps the publisher's HTML; relative URLs are
     /// made absolute either way.
     pub sanitize_html: bool,
+    /// The language the response declared (`Content-Language`): the
+    /// feed's and its texts' language where the document names none.
+    pub language: Option<String>,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             sanitize_html: true,
+            language: None,
         }
     }
 }

@@ -327,6 +327,9 @@ pub fn parse<'a>(src: &'a str, base_url: &'a str, options: Options) -> Document 
     while let Some(frame) = parser.frames.pop() {
         parser.close_frame(frame, "");
     }
+    if parser.doc.feed.common.language.is_none() {
+        parser.doc.feed.common.language = parser.options.language.take();
+    }
     parser.doc
 }
 
@@ -447,6 +450,7 @@ impl<'a> Parser<'a> {
             .last()
             .and_then(|f| f.lang.as_deref().map(str::to_owned))
             .or_else(|| self.default_lang.clone())
+            .or_else(|| self.options.language.clone())
     }
 
     fn is_atom(&self) -> bool {

@@ -153,6 +153,7 @@ fn feeds(dir: &Path, rounds: usize, model_only: bool, sanitize: bool) -> anyhow:
             let parsed = if model_only {
                 let options = tidings_fetch::feed::Options {
                     sanitize_html: sanitize,
+                    language: None,
                 };
                 tidings_fetch::parse_document(body, None, BASE, options).map(|f| f.entries.len())
             } else {
