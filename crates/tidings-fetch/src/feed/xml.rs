@@ -856,6 +856,8 @@ impl<'a> Parser<'a> {
             }
             "subtitle" | "tagline" | "itunes_subtitle" | "info" | "rights" | "copyright"
             | "dc_rights" => self.capture_text(name, attrs, "text/plain", depth),
+            // FeedBurner's note to browsers is the feed's `info`.
+            "feedburner_browserfriendly" => self.capture_text("info", attrs, "text/plain", depth),
             "content" => {
                 let default = if self.is_atom() {
                     "text/plain"
