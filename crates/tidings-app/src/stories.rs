@@ -46,11 +46,16 @@ const EMBED_CHARS: usize = 2_000;
 /// The engine's view of a stored article; its embedding only when the
 /// configured model (`model`) made it.
 fn document(input: &StoryInput, model: Option<&str>) -> Document {
+    let body = match (&input.text, input.text_is_html) {
+        (Some(html), true) => tidings_extract::html_to_text(html),
+        (Some(text), false) => text.clone(),
+        (None, _) => String::new(),
+    };
     Document {
         id: input.id.0 as u64,
         ts: input.sort_at.timestamp(),
         title: input.title.clone().unwrap_or_default(),
-        body: plain_text(input),
+        body,
         publisher: Some(input.source_name.clone()),
         embedding: input
             .embedding
@@ -60,19 +65,12 @@ fn document(input: &StoryInput, model: Option<&str>) -> Document {
     }
 }
 
-fn plain_text(input: &StoryInput) -> String {
-    match (&input.text, input.text_is_html) {
-        (Some(html), true) => tidings_extract::html_to_text(html),
-        (Some(text), false) => text.clone(),
-        (None, _) => String::new(),
-    }
-}
-
-/// What is sent to be embedded: the headline and the start of the body.
-fn embedding_text(input: &StoryInput) -> String {
-    let mut text = input.title.clone().unwrap_or_default();
+/// What is sent to be embedded: the headline and the start of the body,
+/// what related articles are about.
+fn embedding_text(doc: &Document) -> String {
+    let mut text = doc.title.clone();
     text.push_str("\n\n");
-    text.push_str(&plain_text(input));
+    text.push_str(&doc.body);
     match text.char_indices().nth(EMBED_CHARS) {
         Some((end, _)) => text[..end].to_owned(),
         None => text,
@@ -106,18 +104,23 @@ impl App {
                 slot.generation = Some(generation);
                 summary.reloaded = true;
             }
-            let mut inputs = self.store.unplaced_articles(BATCH).await?;
+            let inputs = self.store.unplaced_articles(BATCH).await?;
             if inputs.is_empty() {
                 break;
             }
-            self.embed(&mut inputs).await;
-            let mut engine = slot.engine.take().expect("loaded above");
+            // Turning HTML into text is CPU work: off the async threads.
             let model = self.embedding_model();
-            let (engine, batch) = tokio::task::spawn_blocking(move || {
-                let docs: Vec<Document> = inputs
+            let mut docs = tokio::task::spawn_blocking(move || {
+                inputs
                     .iter()
                     .map(|input| document(input, model.as_deref()))
-                    .collect();
+                    .collect::<Vec<Document>>()
+            })
+            .await
+            .map_err(|e| crate::AppError::Invalid(format!("story engine stopped: {e}")))?;
+            self.embed(&mut docs).await;
+            let mut engine = slot.engine.take().expect("loaded above");
+            let (engine, batch) = tokio::task::spawn_blocking(move || {
                 let batch = decide(&mut engine, &docs);
                 (engine, batch)
             })
@@ -142,53 +145,40 @@ impl App {
         self.embedder.as_ref().map(|e| e.model().to_owned())
     }
 
-    /// Gives each input without an embedding one, when an embeddings model
-    /// is configured, and records them. A failure leaves them without: the
-    /// engine then relates them by their terms alone, as with no model.
-    async fn embed(&self, inputs: &mut [StoryInput]) {
+    /// Gives each document without an embedding of the configured model
+    /// one, and records them. A failure leaves them without: the engine
+    /// then relates them by their terms alone, as with no model.
+    async fn embed(&self, docs: &mut [Document]) {
         let Some(embedder) = &self.embedder else {
             return;
         };
-        let model = embedder.model().to_owned();
-        let wanted: Vec<usize> = (0..inputs.len())
-            .filter(|&i| {
-                inputs[i]
-                    .embedding
-                    .as_ref()
-                    .is_none_or(|(_, m)| *m != model)
-            })
+        let wanted: Vec<usize> = (0..docs.len())
+            .filter(|&i| docs[i].embedding.is_none())
             .collect();
-        if wanted.is_empty() {
-            return;
-        }
-        // What the engine reads: the headline and the lead, which is what
-        // related articles are about. Turning HTML into text is CPU work:
-        // off the async threads, as the engine's is.
-        let sources: Vec<StoryInput> = wanted.iter().map(|&i| inputs[i].clone()).collect();
-        let texts = tokio::task::spawn_blocking(move || {
-            sources.iter().map(embedding_text).collect::<Vec<String>>()
-        });
-        let Ok(texts) = texts.await else { return };
-        let mut made = Vec::with_capacity(wanted.len());
-        for (chunk, positions) in texts.chunks(EMBED_BATCH).zip(wanted.chunks(EMBED_BATCH)) {
-            let refs: Vec<&str> = chunk.iter().map(String::as_str).collect();
-            match embedder.embed(&refs).await {
-                Ok(vectors) => made.extend(positions.iter().copied().zip(vectors)),
+        for positions in wanted.chunks(EMBED_BATCH) {
+            let texts: Vec<String> = positions
+                .iter()
+                .map(|&i| embedding_text(&docs[i]))
+                .collect();
+            let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let vectors = match embedder.embed(&refs).await {
+                Ok(vectors) => vectors,
                 Err(error) => {
                     tracing::warn!(%error, "embeddings unavailable; relating by terms");
-                    break;
+                    return;
                 }
+            };
+            let records: Vec<(ArticleId, &[f32])> = positions
+                .iter()
+                .zip(&vectors)
+                .map(|(&i, v)| (ArticleId(docs[i].id as i64), v.as_slice()))
+                .collect();
+            if let Err(error) = self.store.set_embeddings(embedder.model(), &records).await {
+                tracing::warn!(%error, "could not record embeddings");
             }
-        }
-        let records: Vec<(ArticleId, Vec<f32>)> = made
-            .iter()
-            .map(|(i, v)| (inputs[*i].id, v.clone()))
-            .collect();
-        if let Err(error) = self.store.set_embeddings(&model, &records).await {
-            tracing::warn!(%error, "could not record embeddings");
-        }
-        for (i, vector) in made {
-            inputs[i].embedding = Some((vector, model.clone()));
+            for (&i, vector) in positions.iter().zip(vectors) {
+                docs[i].embedding = Some(vector.into());
+            }
         }
     }
 

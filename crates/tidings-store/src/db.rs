@@ -92,9 +92,10 @@ impl Db {
             // The writer first: it creates the file and switches it to WAL.
             let writer = SqlitePoolOptions::new()
                 .max_connections(1)
-                .after_connect(|conn, _| Box::pin(crate::search_rank::register(conn)))
                 .connect_with(connect.clone())
                 .await?;
+            // Searches run on the readers, so only they need the ranking
+            // function.
             let reader = SqlitePoolOptions::new()
                 .max_connections(options.max_connections.max(1))
                 .after_connect(|conn, _| Box::pin(crate::search_rank::register(conn)))

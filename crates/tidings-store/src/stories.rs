@@ -316,7 +316,7 @@ impl Store {
     pub async fn set_embeddings(
         &self,
         model: &str,
-        embeddings: &[(ArticleId, Vec<f32>)],
+        embeddings: &[(ArticleId, &[f32])],
     ) -> Result<()> {
         const SQL: &str = "UPDATE articles SET embedding = $2, embedding_model = $3 WHERE id = $1";
         if embeddings.is_empty() {
@@ -342,6 +342,25 @@ impl Store {
     pub async fn record_story_batch(&self, batch: &StoryBatch) -> Result<()> {
         const PLACE: &str = "UPDATE articles SET story_id = $2, dup_group_id = $3 WHERE id = $1";
         const MOVE: &str = "UPDATE articles SET story_id = $2 WHERE id = $1 AND NOT story_pinned";
+        // Rows are laid out before the write lock is taken.
+        let tag_rows: Vec<(i64, &ArticleTag, i64)> = batch
+            .tags
+            .iter()
+            .flat_map(|(article, tags)| {
+                tags.iter()
+                    .enumerate()
+                    .map(move |(rank, tag)| (article.0, tag, rank as i64))
+            })
+            .collect();
+        // Related pairs both ways; a pair written twice in one statement
+        // would make PostgreSQL's upsert fail, so each pair once (the last
+        // score wins, as row-by-row writes did).
+        let mut pairs: BTreeMap<(i64, i64), f64> = BTreeMap::new();
+        for &(a, b, score) in &batch.related {
+            pairs.insert((a.0, b.0), score);
+            pairs.insert((b.0, a.0), score);
+        }
+        let pairs: Vec<((i64, i64), f64)> = pairs.into_iter().collect();
         let mut touched: BTreeSet<i64> = BTreeSet::new();
         on_writer!(&self.db, |pool| {
             let mut tx = pool.begin().await?;
@@ -374,15 +393,6 @@ impl Store {
                 delete.push(")");
                 delete.build().execute(&mut *tx).await?;
             }
-            let tag_rows: Vec<(i64, &ArticleTag, i64)> = batch
-                .tags
-                .iter()
-                .flat_map(|(article, tags)| {
-                    tags.iter()
-                        .enumerate()
-                        .map(move |(rank, tag)| (article.0, tag, rank as i64))
-                })
-                .collect();
             for chunk in tag_rows.chunks(ROWS_PER_STATEMENT) {
                 let mut insert = sqlx::QueryBuilder::new(
                     "INSERT INTO article_tags (article_id, kind, tag_key, label, rank) ",
@@ -420,15 +430,6 @@ impl Store {
                     .await?;
                 touched.insert(story.0);
             }
-            // Both directions; a pair written twice in one statement would
-            // make PostgreSQL's upsert fail, so each pair once (the last
-            // score wins, as row-by-row writes did).
-            let mut pairs: BTreeMap<(i64, i64), f64> = BTreeMap::new();
-            for &(a, b, score) in &batch.related {
-                pairs.insert((a.0, b.0), score);
-                pairs.insert((b.0, a.0), score);
-            }
-            let pairs: Vec<((i64, i64), f64)> = pairs.into_iter().collect();
             for chunk in pairs.chunks(ROWS_PER_STATEMENT) {
                 let mut insert = sqlx::QueryBuilder::new(
                     "INSERT INTO related_articles (article_id, related_id, score) ",

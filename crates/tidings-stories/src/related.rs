@@ -68,10 +68,6 @@ impl RelatedIndex {
         embedding
     }
 
-    pub fn contains(&self, doc: DocId) -> bool {
-        self.docs.contains_key(&doc)
-    }
-
     /// Up to `k` articles most related to `doc` (indexed), scored by
     /// `score(other, similarity)` (which returns `None` to leave an article
     /// out), best first.
@@ -181,7 +177,7 @@ mod tests {
         index.insert(1, &vector(&[(1, 1.0)]), embedding(&[1.0, 0.0]));
         let kept = index.remove(1);
         assert!(kept.is_some());
-        assert!(!index.contains(1));
+        assert!(!index.docs.contains_key(&1));
         index.insert(1, &vector(&[(1, 2.0)]), kept);
         assert!(index.docs[&1].embedding.is_some());
     }

@@ -396,7 +396,6 @@ fn resolve(base: &str, href: &str) -> String {
     }
 }
 
-/// Atom's `type` / `mode` values, and RSS's, as media types.
 /// A `<link>`'s attributes as a link to `href`; its type defaults to HTML
 /// (an Atom feed's for `rel="self"`).
 fn link_of(attrs: &[(String, String)], href: String) -> Link {
@@ -421,6 +420,7 @@ fn link_of(attrs: &[(String, String)], href: String) -> Link {
     }
 }
 
+/// Atom's `type` / `mode` values, and RSS's, as media types.
 fn mime_of(kind: &str) -> String {
     match kind.trim().to_ascii_lowercase().as_str() {
         "text" | "plain" | "" => "text/plain".into(),
@@ -1543,21 +1543,13 @@ impl<'a> Parser<'a> {
                     self.add_tag(tag);
                 }
             }
-            // A made-up but common element: tags separated by commas.
-            "tags" => {
-                for word in value.split(',').map(str::trim).filter(|w| !w.is_empty()) {
-                    self.add_tag(Tag {
-                        term: Some(word.to_owned()),
-                        scheme: None,
-                        label: None,
-                    });
-                }
-            }
-            "itunes_keywords" | "media_keywords" => {
+            // Keywords separated by commas; `<tags>` is made up but common.
+            "tags" | "itunes_keywords" | "media_keywords" => {
+                let scheme = (name != "tags").then_some("http://www.itunes.com/");
                 for word in value.split(',').map(str::trim).filter(|w| !w.is_empty()) {
                     let tag = Tag {
                         term: Some(word.to_owned()),
-                        scheme: Some("http://www.itunes.com/".into()),
+                        scheme: scheme.map(str::to_owned),
                         label: None,
                     };
                     if name == "itunes_keywords" {
