@@ -61,8 +61,9 @@ pub struct AppConfig {
     pub site_rules: Arc<tidings_extract::SiteRules>,
     /// An optional language model that rewords answers (offline without).
     pub llm: Option<tidings_ai::llm::LlmConfig>,
-    /// An optional embeddings endpoint and model: related articles are then
-    /// ordered by embeddings (TF-IDF without).
+    /// An optional embeddings endpoint and model: among the stories an
+    /// article is close enough to join, and among its related articles,
+    /// embeddings then choose (TF-IDF without).
     pub embeddings: Option<tidings_ai::llm::LlmConfig>,
     /// Optional sign-in with an OpenID Connect provider.
     pub oidc: Option<OidcConfig>,

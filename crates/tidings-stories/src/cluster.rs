@@ -7,11 +7,18 @@
 //! index (term → stories holding it, with weights), so the similarity of an
 //! article to every story sharing one of its terms is computed term by term
 //! in one pass: stories with nothing in common are never looked at.
+//!
+//! With an embeddings model configured, a story also keeps the sum of its
+//! members' embeddings. Terms still find a story's candidates and decide
+//! whether an article is close enough to join one (the offline path stands
+//! on its own, and a model's cosines have no threshold that holds across
+//! models); among the stories close enough, the model picks the one the
+//! article is about.
 
 use rustc_hash::FxHashMap;
 use tidings_text::{TermId, TermVector};
 
-use crate::{DocId, StoryId};
+use crate::{DocId, Embedding, StoryId};
 
 /// How many of an article's heaviest terms make a story a candidate.
 const CANDIDATE_TERMS: usize = 12;
@@ -22,6 +29,71 @@ pub(crate) struct Story {
     terms: Vec<TermId>,
     norm2: f32,
     pub members: Vec<DocId>,
+    /// Sum of the members' embeddings, and how many members have one.
+    embedding: Vec<f32>,
+    embedded: usize,
+}
+
+impl Story {
+    /// Adds `sign × e` to the embedding sum. An embedding of another length
+    /// (another model) is left out.
+    fn shift_embedding(&mut self, e: &[f32], sign: f32) {
+        if self.embedded == 0 && sign > 0.0 {
+            self.embedding = vec![0.0; e.len()];
+        }
+        if self.embedding.len() != e.len() || (sign < 0.0 && self.embedded == 0) {
+            return;
+        }
+        for (s, x) in self.embedding.iter_mut().zip(e) {
+            *s += sign * x;
+        }
+        if sign > 0.0 {
+            self.embedded += 1;
+        } else {
+            self.embedded -= 1;
+            if self.embedded == 0 {
+                self.embedding.clear();
+            }
+        }
+    }
+
+    /// Cosine of `e` with the story's embeddings, `e` itself left out when
+    /// it is a member's: `None` when nothing else in the story has one.
+    fn embedding_cosine(&self, e: &[f32], member: bool) -> Option<f32> {
+        let others = self.embedded - usize::from(member);
+        if others == 0 || self.embedding.len() != e.len() {
+            return None;
+        }
+        let own = if member { 1.0 } else { 0.0 };
+        let (mut dot, mut norm2) = (0.0f32, 0.0f32);
+        for (s, x) in self.embedding.iter().zip(e) {
+            let rest = s - own * x;
+            dot += rest * x;
+            norm2 += rest * rest;
+        }
+        (norm2 > 1e-12).then(|| dot / norm2.sqrt())
+    }
+}
+
+/// How well an article fits a story.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Fit {
+    pub story: StoryId,
+    /// Cosine of the article's key terms with the story's centroid.
+    pub terms: f32,
+    /// Cosine of its embedding with the story's, when both have one.
+    pub model: Option<f32>,
+}
+
+impl Fit {
+    /// Whether `self` fits better than `other` by at least `margin`: by the
+    /// model when both were measured by it, else by terms.
+    pub fn beats(&self, other: &Fit, margin: f32) -> bool {
+        match (self.model, other.model) {
+            (Some(a), Some(b)) => a > b + margin,
+            _ => self.terms > other.terms + margin,
+        }
+    }
 }
 
 /// Live stories and the index of their centroids.
@@ -80,13 +152,64 @@ impl StoryClusterer {
             if Some(s) == exclude {
                 continue;
             }
-            let norm2 = self.stories[&s].norm2;
-            let sim = if norm2 > 0.0 { dot / norm2.sqrt() } else { 0.0 };
+            let sim = self.term_cosine(s, dot);
             if best.is_none_or(|(bs, b)| sim > b || (sim == b && s < bs)) {
                 best = Some((s, sim));
             }
         }
         best
+    }
+
+    fn term_cosine(&self, story: StoryId, dot: f32) -> f32 {
+        let norm2 = self.stories[&story].norm2;
+        if norm2 > 0.0 { dot / norm2.sqrt() } else { 0.0 }
+    }
+
+    /// The story an article (key terms `v`, embedding `e`) belongs to, among
+    /// those whose term cosine reaches `threshold`, skipping `exclude`: the
+    /// closest by the model when the article and some of them have
+    /// embeddings, else the closest by terms.
+    pub fn best_fit(
+        &self,
+        v: &TermVector,
+        e: Option<&Embedding>,
+        exclude: Option<StoryId>,
+        threshold: f32,
+    ) -> Option<Fit> {
+        let mut fits: Vec<Fit> = self
+            .dots(v)
+            .into_iter()
+            .filter(|&(s, _)| Some(s) != exclude)
+            .map(|(s, dot)| (s, self.term_cosine(s, dot)))
+            .filter(|&(_, terms)| terms >= threshold)
+            .map(|(story, terms)| Fit {
+                story,
+                terms,
+                model: e.and_then(|e| self.stories[&story].embedding_cosine(e, false)),
+            })
+            .collect();
+        // Ties go to the older story, so the choice does not depend on
+        // the hash map's order.
+        fits.sort_unstable_by_key(|f| f.story);
+        let by_model = fits.iter().any(|f| f.model.is_some());
+        fits.into_iter()
+            .filter(|f| !by_model || f.model.is_some())
+            .reduce(|best, f| {
+                let better = match (f.model, best.model) {
+                    (Some(a), Some(b)) => a > b,
+                    _ => f.terms > best.terms,
+                };
+                if better { f } else { best }
+            })
+    }
+
+    /// How well a member fits its own story, leaving it out.
+    pub fn own_fit(&self, story: StoryId, v: &TermVector, e: Option<&Embedding>) -> Fit {
+        Fit {
+            story,
+            terms: self.cohesion(story, v),
+            model: e.and_then(|e| self.stories.get(&story)?.embedding_cosine(e, true)),
+        }
     }
 
     /// Cosine of a member with its own story's centroid, leaving the member out.
@@ -134,17 +257,20 @@ impl StoryClusterer {
         s.norm2 = s.norm2.max(0.0);
     }
 
-    pub fn add(&mut self, story: StoryId, doc: DocId, v: &TermVector) {
+    pub fn add(&mut self, story: StoryId, doc: DocId, v: &TermVector, e: Option<&Embedding>) {
         self.shift(story, v, 1.0);
         let s = self
             .stories
             .get_mut(&story)
             .expect("shift creates the story");
         s.members.push(doc);
+        if let Some(e) = e {
+            s.shift_embedding(e, 1.0);
+        }
     }
 
     /// Takes a member out of its story; the story goes when it is empty.
-    pub fn remove(&mut self, story: StoryId, doc: DocId, v: &TermVector) {
+    pub fn remove(&mut self, story: StoryId, doc: DocId, v: &TermVector, e: Option<&Embedding>) {
         let Some(s) = self.stories.get_mut(&story) else {
             return;
         };
@@ -152,6 +278,9 @@ impl StoryClusterer {
         if s.members.is_empty() {
             self.drop_story(story);
         } else {
+            if let Some(e) = e {
+                s.shift_embedding(e, -1.0);
+            }
             self.shift(story, v, -1.0);
         }
     }
@@ -196,5 +325,66 @@ impl StoryClusterer {
             .collect();
         entries.sort_unstable_by_key(|&(t, _)| t);
         TermVector::normalized(entries)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(values: &[f32]) -> Embedding {
+        let norm = values.iter().map(|x| x * x).sum::<f32>().sqrt();
+        values.iter().map(|x| x / norm).collect()
+    }
+
+    fn terms(t: &[(TermId, f32)]) -> TermVector {
+        TermVector::normalized(t.to_vec())
+    }
+
+    /// A member's own embedding is left out of its fit, and a member that
+    /// leaves takes its embedding with it.
+    #[test]
+    fn story_embeddings_follow_their_members() {
+        let mut clusterer = StoryClusterer::new();
+        let v = terms(&[(1, 1.0)]);
+        let (a, b) = (unit(&[1.0, 0.0]), unit(&[0.0, 1.0]));
+        clusterer.add(7, 1, &v, Some(&a));
+        assert_eq!(clusterer.own_fit(7, &v, Some(&a)).model, None, "alone");
+        clusterer.add(7, 2, &v, Some(&b));
+        let own = clusterer.own_fit(7, &v, Some(&a)).model.unwrap();
+        assert!(own.abs() < 1e-6, "a against b alone: {own}");
+        let fit = clusterer.best_fit(&v, Some(&a), None, 0.0).unwrap();
+        assert!((fit.model.unwrap() - 0.5f32.sqrt()).abs() < 1e-6);
+        clusterer.remove(7, 2, &v, Some(&b));
+        let fit = clusterer.best_fit(&v, Some(&a), None, 0.0).unwrap();
+        assert!((fit.model.unwrap() - 1.0).abs() < 1e-6, "{fit:?}");
+        // An embedding of another model (length) is not compared.
+        let other = unit(&[1.0, 0.0, 0.0]);
+        assert_eq!(
+            clusterer
+                .best_fit(&v, Some(&other), None, 0.0)
+                .unwrap()
+                .model,
+            None
+        );
+    }
+
+    /// Among stories close enough by terms, those the model can measure
+    /// come first; the threshold on terms always holds.
+    #[test]
+    fn the_model_ranks_only_what_terms_let_in() {
+        let mut clusterer = StoryClusterer::new();
+        let e = unit(&[1.0, 0.0]);
+        clusterer.add(1, 1, &terms(&[(1, 1.0), (2, 1.0)]), None);
+        clusterer.add(2, 2, &terms(&[(1, 1.0), (3, 3.0)]), Some(&e));
+        clusterer.add(3, 3, &terms(&[(4, 1.0)]), Some(&e));
+        let v = terms(&[(1, 1.0), (2, 1.0)]);
+        let fit = clusterer.best_fit(&v, Some(&e), None, 0.1).unwrap();
+        assert_eq!(fit.story, 2, "measured by the model: {fit:?}");
+        assert_eq!(clusterer.best_fit(&v, None, None, 0.1).unwrap().story, 1);
+        assert_eq!(
+            clusterer.best_fit(&v, Some(&e), None, 0.9).unwrap().story,
+            1
+        );
     }
 }

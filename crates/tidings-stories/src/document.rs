@@ -19,8 +19,9 @@ pub struct Document {
     /// Plain text of the body (or of the feed summary when that is all there is).
     pub body: String,
     pub publisher: Option<String>,
-    /// From the embeddings endpoint, when one is configured: related
-    /// articles are then ordered by it.
+    /// From the embeddings endpoint, when one is configured: it chooses
+    /// among the stories terms let the article join, and orders related
+    /// articles.
     pub embedding: Option<Embedding>,
 }
 

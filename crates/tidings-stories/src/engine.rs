@@ -103,6 +103,7 @@ struct DocState {
     counts: Vec<(TermId, f32)>,
     /// The vector this document added to its story's centroid.
     vector: TermVector,
+    embedding: Option<Embedding>,
     story: StoryId,
     group: DocId,
     /// Placed by an operator: refinement leaves it where it is.
@@ -191,9 +192,13 @@ impl StoryEngine {
             None => {
                 let story = self
                     .clusterer
-                    .best(&vector, None)
-                    .filter(|&(_, sim)| sim >= self.config.join_threshold)
-                    .map_or(doc.id, |(s, _)| s);
+                    .best_fit(
+                        &vector,
+                        doc.embedding.as_ref(),
+                        None,
+                        self.config.join_threshold,
+                    )
+                    .map_or(doc.id, |fit| fit.story);
                 (doc.id, story)
             }
         };
@@ -237,9 +242,10 @@ impl StoryEngine {
         let from = state.story;
         if from != story {
             state.story = story;
-            let vector = state.vector.clone();
-            self.clusterer.remove(from, doc, &vector);
-            self.clusterer.add(story, doc, &vector);
+            self.clusterer
+                .remove(from, doc, &state.vector, state.embedding.as_ref());
+            self.clusterer
+                .add(story, doc, &state.vector, state.embedding.as_ref());
         }
     }
 
@@ -255,9 +261,9 @@ impl StoryEngine {
         group: DocId,
         pinned: bool,
     ) {
-        self.clusterer.add(story, id, &vector);
+        self.clusterer.add(story, id, &vector, embedding.as_ref());
         self.changed_stories.insert(story);
-        self.related.insert(id, &vector, embedding);
+        self.related.insert(id, &vector, embedding.clone());
         self.dedup.insert(id, features.sketch, group);
         self.order.insert((ts, id));
         self.newest = self.newest.max(ts);
@@ -268,6 +274,7 @@ impl StoryEngine {
                 ts,
                 counts: features.counts,
                 vector,
+                embedding,
                 story,
                 group,
                 pinned,
@@ -291,7 +298,8 @@ impl StoryEngine {
             return;
         };
         self.order.remove(&(state.ts, id));
-        self.clusterer.remove(state.story, id, &state.vector);
+        self.clusterer
+            .remove(state.story, id, &state.vector, state.embedding.as_ref());
         self.related.remove(id);
         self.dedup.remove(id);
         self.vocabulary
@@ -387,10 +395,12 @@ impl StoryEngine {
             if !fresh && !recent && !story_changed && vector.cosine(&state.vector) >= SETTLED {
                 continue;
             }
-            self.clusterer.remove(state.story, *id, &state.vector);
-            self.clusterer.add(state.story, *id, &vector);
-            let embedding = self.related.remove(*id);
-            self.related.insert(*id, &vector, embedding);
+            let embedding = state.embedding.as_ref();
+            self.clusterer
+                .remove(state.story, *id, &state.vector, embedding);
+            self.clusterer.add(state.story, *id, &vector, embedding);
+            self.related.remove(*id);
+            self.related.insert(*id, &vector, state.embedding.clone());
             state.vector = vector;
             examine.push(*id);
         }
@@ -409,14 +419,20 @@ impl StoryEngine {
             if state.pinned || state.group != *id {
                 continue;
             }
-            let own = self.clusterer.cohesion(state.story, &state.vector);
-            let best = self.clusterer.best(&state.vector, Some(state.story));
-            let to = match best {
-                Some((to, sim)) if sim >= self.config.join_threshold && sim > own + MOVE_MARGIN => {
-                    Some(to)
-                }
-                _ => None,
-            };
+            let embedding = state.embedding.as_ref();
+            let own = self
+                .clusterer
+                .own_fit(state.story, &state.vector, embedding);
+            let to = self
+                .clusterer
+                .best_fit(
+                    &state.vector,
+                    embedding,
+                    Some(state.story),
+                    self.config.join_threshold,
+                )
+                .filter(|best| best.beats(&own, MOVE_MARGIN))
+                .map(|best| best.story);
             if let Some(to) = to {
                 let from = state.story;
                 let group: Vec<DocId> = self
@@ -462,8 +478,10 @@ impl StoryEngine {
     fn move_doc(&mut self, doc: DocId, to: StoryId) {
         let state = self.docs.get_mut(&doc).expect("moved docs are held");
         let from = std::mem::replace(&mut state.story, to);
-        self.clusterer.remove(from, doc, &state.vector);
-        self.clusterer.add(to, doc, &state.vector);
+        self.clusterer
+            .remove(from, doc, &state.vector, state.embedding.as_ref());
+        self.clusterer
+            .add(to, doc, &state.vector, state.embedding.as_ref());
         self.changed_stories.insert(from);
         self.changed_stories.insert(to);
     }

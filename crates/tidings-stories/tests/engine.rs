@@ -176,3 +176,81 @@ fn batches_report_every_placement() {
             .all(|p| p.group == 1 && p.story == 1)
     );
 }
+
+fn embedded(mut d: Document, values: &[f32]) -> Document {
+    let norm = values.iter().map(|x| x * x).sum::<f32>().sqrt();
+    d.embedding = Some(values.iter().map(|x| x / norm).collect());
+    d
+}
+
+/// Terms decide whether an article is close enough to join a story; among
+/// the stories close enough, embeddings (when configured) pick the one it
+/// is about. Without them, the offline choice stands.
+#[test]
+fn embeddings_choose_among_the_stories_that_terms_allow() {
+    let walkout = || {
+        doc(
+            1,
+            0,
+            "Rail walkout halts trains across Portugal",
+            "Train drivers walked out over wages on Monday, halting rail services across \
+             Portugal; the unions said the walkout would last three days.",
+        )
+    };
+    let gallery = || {
+        doc(
+            2,
+            60,
+            "Porto gallery reopens after renovation",
+            "The national gallery in Porto reopened its rooms of paintings on Monday \
+             after a two-year renovation, with free entry for the first week.",
+        )
+    };
+    let closure = || {
+        doc(
+            3,
+            120,
+            "Walkout closes Porto gallery",
+            "The rail walkout kept staff away on Monday: train drivers and unions marched \
+             over wages, and the gallery in Porto shut its doors.",
+        )
+    };
+    let place = |with_embeddings: bool| {
+        let mut engine = engine_with_background(EngineConfig::default());
+        let e = |d: Document, v: &[f32]| if with_embeddings { embedded(d, v) } else { d };
+        let a = engine.place(&e(walkout(), &[1.0, 0.0, 0.1])).story;
+        let b = engine.place(&e(gallery(), &[0.0, 1.0, 0.1])).story;
+        let c = engine.place(&e(closure(), &[0.2, 1.0, 0.1])).story;
+        // Re-examining the window weighs the same way: the article stays.
+        let moves = engine.refine();
+        assert!(moves.iter().all(|m| m.doc != 3), "{moves:?}");
+        (a, b, c)
+    };
+    let (walkout_story, gallery_story, by_terms) = place(false);
+    assert_ne!(walkout_story, gallery_story, "two stories");
+    assert_eq!(by_terms, walkout_story, "by its words, a walkout story");
+    let (walkout_story, gallery_story, by_model) = place(true);
+    assert_ne!(walkout_story, gallery_story);
+    assert_eq!(
+        by_model, gallery_story,
+        "the model says it is about the gallery"
+    );
+}
+
+/// An article whose embedding is far from every story still needs its
+/// words to join one: the model does not pull in what terms keep apart.
+#[test]
+fn embeddings_alone_do_not_join_a_story() {
+    let mut engine = engine_with_background(EngineConfig::default());
+    let ecb = engine.place(&embedded(doc(1, 0, "ECB holds rates", WIRE), &[1.0, 0.0]));
+    let lakers = engine.place(&embedded(
+        doc(
+            2,
+            60,
+            "Lakers beat Celtics in overtime",
+            "LeBron James scored 40 points as the Lakers won in Boston after overtime.",
+        ),
+        &[1.0, 0.0],
+    ));
+    assert_ne!(lakers.story, ecb.story);
+}

@@ -173,8 +173,9 @@ pub struct GlobalArgs {
     pub llm_calls_per_hour: Option<usize>,
 
     /// An OpenAI-compatible API (e.g. http://127.0.0.1:11434/v1) whose
-    /// `/embeddings` model orders related articles.
-    /// [default: none, related articles by their terms]
+    /// `/embeddings` model chooses among the stories an article could join
+    /// and orders related articles.
+    /// [default: none, by their terms]
     #[arg(
         long,
         env = "TIDINGS_EMBEDDINGS_URL",
