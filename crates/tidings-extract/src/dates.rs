@@ -82,22 +82,49 @@ enum Order {
 /// The first full date written in `text` (English month names or numeric
 /// forms), with years from 1990 to 2100.
 pub(crate) fn date_in_text(text: &str) -> Option<NaiveDate> {
+    written_date(text).map(|w| w.date)
+}
+
+/// A date as written, and how else it reads: "03/10/2023" is March 10 in
+/// the United States and 3 October in most of the world.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Written {
+    pub date: NaiveDate,
+    /// The other reading of a numeric date whose numbers allow two.
+    pub other: Option<NaiveDate>,
+    /// Whether that other reading puts the day first (the date was read
+    /// month first, as slashed dates are).
+    pub other_is_day_first: bool,
+}
+
+fn written_date(text: &str) -> Option<Written> {
     PATTERNS
         .iter()
         .filter_map(|(pattern, order)| {
             pattern.captures_iter(text).find_map(|c| {
                 let part = |i: usize| c.get(i).map_or("", |m| m.as_str());
                 let number = |i: usize| part(i).parse::<u32>().ok();
+                let mut other = None;
+                // Both numbers could be the month: the other reading.
+                let swap = |year: u32, a: u32, b: u32| {
+                    (a <= 12 && b <= 12 && a != b)
+                        .then(|| NaiveDate::from_ymd_opt(year as i32, b, a))
+                        .flatten()
+                };
                 let (year, month, day) = match order {
                     Order::MonthDayYear => (number(3)?, month_number(part(1))?, number(2)?),
                     Order::DayMonthYear => (number(3)?, month_number(part(2))?, number(1)?),
                     Order::Iso => (number(1)?, number(3)?, number(4)?),
-                    Order::Dotted => (number(3)?, number(2)?, number(1)?),
+                    Order::Dotted => {
+                        other = swap(number(3)?, number(2)?, number(1)?);
+                        (number(3)?, number(2)?, number(1)?)
+                    }
                     Order::Slashed => {
                         let (first, second) = (number(1)?, number(2)?);
                         if first > 12 {
                             (number(3)?, second, first)
                         } else {
+                            other = swap(number(3)?, first, second);
                             (number(3)?, first, second)
                         }
                     }
@@ -106,11 +133,70 @@ pub(crate) fn date_in_text(text: &str) -> Option<NaiveDate> {
                     return None;
                 }
                 let date = NaiveDate::from_ymd_opt(year as i32, month, day)?;
-                Some((c.get(0)?.start(), date))
+                let written = Written {
+                    date,
+                    other,
+                    other_is_day_first: matches!(order, Order::Slashed),
+                };
+                Some((c.get(0)?.start(), written))
             })
         })
         .min_by_key(|(at, _)| *at)
-        .map(|(_, date)| date)
+        .map(|(_, written)| written)
+}
+
+/// Elements named for the date they print ("post-date", "published-on",
+/// "dateline"), for pages whose date stands away from the headline.
+static DATE_ELEMENTS: LazyLock<scraper::Selector> = LazyLock::new(|| {
+    scraper::Selector::parse(
+        "[class*=date], [class*=Date], [class*=posted], [class*=published], \
+         [itemprop=datePublished]",
+    )
+    .expect("valid selector")
+});
+
+/// The first date printed in an element named for it, outside prose.
+pub(crate) fn printed_date(document: &Html) -> Option<Written> {
+    document.select(&DATE_ELEMENTS).find_map(|e| {
+        let text = collapse(&e.text().collect::<String>());
+        (text.len() <= LONGEST_DATE_LINE)
+            .then(|| written_date(&text))
+            .flatten()
+    })
+}
+
+/// Whether the page writes dates day first (03/10/2023 is 3 October): its
+/// language says so when it names a region or is not English; an English
+/// page that names none is judged by the dates it spells out ("3 October
+/// 2023" against "October 3, 2023").
+pub(crate) fn writes_day_first(document: &Html) -> bool {
+    let lang = document
+        .root_element()
+        .value()
+        .attr("lang")
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+        .replace('_', "-");
+    match lang.split_once('-') {
+        Some(("en", region)) => return !matches!(region, "us" | "ph" | "ca"),
+        Some(_) => return true,
+        None if !lang.is_empty() && lang != "en" => return true,
+        None => {}
+    }
+    let text: String = document
+        .root_element()
+        .descendants()
+        .filter(|n| {
+            n.ancestors()
+                .filter_map(|a| a.value().as_element())
+                .all(|e| !is_hidden(e.name()))
+        })
+        .filter_map(|n| n.value().as_text().map(|t| &**t))
+        .collect::<Vec<&str>>()
+        .join(" ");
+    let count = |order: usize| PATTERNS[order].0.find_iter(&text).count();
+    count(1) > count(0)
 }
 
 fn month_number(name: &str) -> Option<u32> {
@@ -139,7 +225,8 @@ impl Header {
         let anchor = document
             .select(&crate::metadata::H1)
             .find(is_headline)
-            .or_else(|| document.select(&OTHER_HEADINGS).find(is_headline))?;
+            .or_else(|| document.select(&OTHER_HEADINGS).find(is_headline))
+            .or_else(|| headline_text(document, headline))?;
         let mut header = Header {
             before: Vec::new(),
             after: Vec::new(),
@@ -193,40 +280,76 @@ impl Header {
 
     /// The date printed nearest the headline: the first in the lines after
     /// it (byline, "Updated …"), else the last in the lines just before it
-    /// (an eyebrow above the title). Prose lines do not count.
+    /// (an eyebrow above the title). Prose lines do not count. A page that
+    /// prints "Updated …" beside an earlier publication date ("Originally
+    /// published …", a few short lines away) means the publication date.
     pub(crate) fn date(&self) -> Option<ShownDate> {
         let shown = |lines: &[String], i: usize| {
             let line = &lines[i];
-            let date = date_in_text(line).filter(|_| line.len() <= LONGEST_DATE_LINE)?;
+            let written = written_date(line).filter(|_| line.len() <= LONGEST_DATE_LINE)?;
             let previous = i.checked_sub(1).map_or("", |p| lines[p].as_str());
-            Some(ShownDate::new(date, previous, line))
+            Some(ShownDate::new(written, previous, line))
         };
-        (0..self.after.len())
-            .find_map(|i| shown(&self.after, i))
-            .or_else(|| {
+        // Published before it was updated.
+        let beside_update = |lines: &[String], at: usize, updated: NaiveDate| {
+            let near = at.saturating_sub(BESIDE_UPDATE)..(at + BESIDE_UPDATE + 1).min(lines.len());
+            near.filter(|&i| i != at && lines[i].len() <= DATE_BLOCK_LINE)
+                .filter_map(|i| shown(lines, i))
+                .find(|d| !d.is_update && d.written.date < updated)
+        };
+        let after = (0..self.after.len()).find_map(|i| Some((i, shown(&self.after, i)?)));
+        let (lines, (at, first)) = match after {
+            Some(found) => (&self.after, found),
+            None => (
+                &self.before,
                 (0..self.before.len())
                     .rev()
-                    .find_map(|i| shown(&self.before, i))
-            })
+                    .find_map(|i| Some((i, shown(&self.before, i)?)))?,
+            ),
+        };
+        if first.is_update {
+            return beside_update(lines, at, first.written.date).or(Some(first));
+        }
+        Some(first)
     }
 }
+
+/// How many lines from an "Updated …" line the publication date may be
+/// printed, and how long its line may be: a date block, not a sentence.
+const BESIDE_UPDATE: usize = 3;
+const DATE_BLOCK_LINE: usize = 40;
 
 /// A date printed by the headline, and whether the page labels it as the
 /// last update rather than the publication.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct ShownDate {
-    pub date: NaiveDate,
+    pub written: Written,
     pub is_update: bool,
 }
 
 impl ShownDate {
-    fn new(date: NaiveDate, previous: &str, line: &str) -> Self {
+    fn new(written: Written, previous: &str, line: &str) -> Self {
         let label = format!("{previous} {line}").to_lowercase();
         let is_update = ["updated", "modified", "reviewed", "last edited"]
             .iter()
             .any(|word| label.contains(word));
-        ShownDate { date, is_update }
+        ShownDate { written, is_update }
     }
+}
+
+/// The element whose own text is the headline, for pages that set it in
+/// neither a heading nor an element named for it (site builders' `<p>`s).
+fn headline_text<'a>(document: &'a Html, headline: &str) -> Option<ElementRef<'a>> {
+    document
+        .root_element()
+        .descendants()
+        .filter(|n| n.value().as_text().is_some_and(|t| collapse(t) == headline))
+        .filter_map(|n| n.parent().and_then(ElementRef::wrap))
+        .find(|e| {
+            std::iter::once(*e)
+                .chain(e.ancestors().filter_map(ElementRef::wrap))
+                .all(|a| !is_hidden(a.value().name()))
+        })
 }
 
 /// Elements whose text readers do not see.
@@ -279,8 +402,9 @@ mod tests {
              <p>Long before June 1, 2020 the harbour was shut.</p>\
              <footer>© 2024 · May 6, 2024</footer></body></html>",
         );
-        let shown =
-            |page: &Html, headline: &str| Some(Header::around(page, headline)?.date()?.date);
+        let shown = |page: &Html, headline: &str| {
+            Some(Header::around(page, headline)?.date()?.written.date)
+        };
         assert_eq!(shown(&page, "Harbour reopens"), day(2024, 3, 5));
         let eyebrow = Html::parse_document(
             "<body><span>Nov 2, 2023</span><h1>Harbour reopens</h1><p>Text.</p></body>",

@@ -4,12 +4,13 @@
 
 use std::sync::LazyLock;
 
-use chrono::{DateTime, FixedOffset, NaiveDateTime};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use scraper::{Html, Selector};
 use serde_json::Value;
 use url::Url;
 
 use crate::Extracted;
+use crate::dates::{Written, printed_date, writes_day_first};
 
 fn selector(css: &str) -> Selector {
     Selector::parse(css).expect("valid selector")
@@ -156,6 +157,8 @@ pub(crate) fn read(document: &Html, url: Option<&Url>) -> (Extracted, Option<Str
             "pubdate",
             "publishdate",
             "publish-date",
+            "published-date",
+            "published_date",
             "published",
             "date",
             "dc.date.issued",
@@ -180,8 +183,30 @@ pub(crate) fn read(document: &Html, url: Option<&Url>) -> (Extracted, Option<Str
             .select(&TIME)
             .find_map(|t| t.value().attr("datetime").and_then(parse_date))
     };
-    // The date printed by the headline; the metadata keeps its time of day
-    // when it names the same day.
+    // A date printed on the page, as a time: the metadata's when it names
+    // the same day (it keeps the time of day). A numeric date that reads
+    // both ways is read as the metadata confirms, else as the page writes
+    // dates.
+    let in_metadata = |day: NaiveDate| {
+        [declared, modified]
+            .into_iter()
+            .flatten()
+            .find(|d| d.date_naive() == day)
+    };
+    let printed = |written: Written| {
+        let day = match written.other {
+            Some(other)
+                if in_metadata(written.date).is_none()
+                    && (in_metadata(other).is_some()
+                        || (written.other_is_day_first && writes_day_first(document))) =>
+            {
+                other
+            }
+            _ => written.date,
+        };
+        in_metadata(day).or_else(|| Some(day.and_hms_opt(0, 0, 0)?.and_utc().fixed_offset()))
+    };
+    // The date printed by the headline.
     let shown = || {
         let shown = header.as_ref()?.date()?;
         // "Updated March 5": the page was published before; the declared
@@ -189,23 +214,16 @@ pub(crate) fn read(document: &Html, url: Option<&Url>) -> (Extracted, Option<Str
         if shown.is_update && declared.is_some() {
             return declared;
         }
-        let shown = shown.date;
-        [declared, modified]
-            .into_iter()
-            .flatten()
-            .find(|d| d.date_naive() == shown)
-            .or_else(|| {
-                shown
-                    .and_hms_opt(0, 0, 0)
-                    .map(|d| d.and_utc().fixed_offset())
-            })
+        printed(shown.written)
     };
     // The printed date first (it is what readers and the benchmark's
-    // annotators go by), then the declared one, then any <time> element.
+    // annotators go by), then the declared one, then any <time> element,
+    // then a date printed in an element named for one.
     let published = shown()
         .or(declared)
         .or_else(time_element)
         .or_else(|| date_in_scripts(scripts(), PUBLISHED_KEYS))
+        .or_else(|| printed_date(document).and_then(printed))
         // A page that only says when it was updated was at least published then.
         .or(modified)
         .or_else(|| {

@@ -98,6 +98,90 @@ fn a_printed_date_beats_the_metadata_unless_it_is_an_update() {
     );
 }
 
+/// "03/10/2023" is 3 October on a British page and March 10 on an American
+/// one; the metadata, when it names one of the two days, settles it.
+#[test]
+fn a_numeric_date_is_read_as_the_page_writes_dates() {
+    let day = |html: &str| {
+        extract(html.as_bytes(), None)
+            .published
+            .map(|d| d.date_naive().to_string())
+    };
+    let body = "<h1>Harbour reopens</h1><p class=meta>03/10/2023</p>";
+    let on = |lang: &str, extra: &str| {
+        format!(
+            "<html lang={lang}><head><title>Harbour reopens</title></head><body>{body}{extra}</body></html>"
+        )
+    };
+    assert_eq!(day(&on("en-US", "")).as_deref(), Some("2023-03-10"));
+    assert_eq!(day(&on("en-GB", "")).as_deref(), Some("2023-10-03"));
+    assert_eq!(day(&on("fr", "")).as_deref(), Some("2023-10-03"));
+    // English, no region: the dates the page spells out.
+    let uk = "<aside>Older: 13 October 2020, 23 October 2019</aside>";
+    assert_eq!(day(&on("en", uk)).as_deref(), Some("2023-10-03"));
+    let us = "<aside>Older: October 13, 2020</aside>";
+    assert_eq!(day(&on("en", us)).as_deref(), Some("2023-03-10"));
+    // A dotted date is day first, unless the metadata says otherwise.
+    let dotted = |head: &str| {
+        page(
+            head,
+            "<h1>Harbour reopens</h1><p>By Ann Writer | 09.10.2024</p>",
+        )
+    };
+    assert_eq!(day(&dotted("")).as_deref(), Some("2024-10-09"));
+    let declared = r#"<meta property="article:published_time" content="2024-09-10T16:07:00Z">"#;
+    assert_eq!(
+        extract(dotted(declared).as_bytes(), None)
+            .published
+            .unwrap()
+            .to_rfc3339(),
+        "2024-09-10T16:07:00+00:00",
+        "the metadata's reading, with its time of day"
+    );
+}
+
+#[test]
+fn the_publication_date_printed_beside_an_update_wins() {
+    let html = page(
+        "",
+        "<div>Health</div><div>DECEMBER 22, 2022</div><div>Updated: JANUARY 02, 2026</div>\
+         <h1>Ten ways meditation helps</h1><p>Meditation is a practice.</p>",
+    );
+    assert_eq!(
+        extract(html.as_bytes(), None)
+            .published
+            .map(|d| d.date_naive().to_string())
+            .as_deref(),
+        Some("2022-12-22")
+    );
+}
+
+/// Site builders set the headline in a plain paragraph, and some pages print
+/// the date far from it, in an element named for it.
+#[test]
+fn dates_of_pages_without_a_headline_element() {
+    let day = |html: &str| {
+        extract(html.as_bytes(), None)
+            .published
+            .map(|d| d.date_naive().to_string())
+    };
+    let builder = page(
+        r#"<meta property="og:title" content="Top 5 HR tools in 2026">"#,
+        "<nav><p>Services</p></nav><div><p class=framer-text>Top 5 HR tools in 2026</p>\
+         <p class=framer-text>Team</p><p class=framer-text>Feb 16, 2026</p></div>\
+         <p>The market for HR software grew again this year.</p>",
+    );
+    assert_eq!(day(&builder).as_deref(), Some("2026-02-16"));
+    let far = page(
+        "",
+        &format!(
+            "<h1>Wedding timeline</h1>{}<span class=fusion-published-date>Published On: 15 August 2025</span>",
+            "<p>Planning a wedding takes time and care, and lists help.</p>".repeat(40)
+        ),
+    );
+    assert_eq!(day(&far).as_deref(), Some("2025-08-15"));
+}
+
 #[test]
 fn a_person_in_the_byline_beats_an_organisation_as_author() {
     let head = r#"<meta property="og:site_name" content="Coast News">

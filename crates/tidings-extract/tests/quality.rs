@@ -117,7 +117,7 @@ fn benchmark_quality() {
         (&wcxb, "f1", 0.945),
         (&wcxb, "title", 0.87),
         (&wcxb, "author", 0.85),
-        (&wcxb, "date", 0.85),
+        (&wcxb, "date", 0.88),
     ];
     for (figures, name, floor) in floors {
         let value = figure(figures, name);
