@@ -1,12 +1,16 @@
 //! Page bytes to UTF-8: a byte-order mark, then a `<meta charset>` (or
 //! `http-equiv` Content-Type) in the first 2 KiB, then UTF-8, read as
-//! windows-1252 when it is not valid UTF-8.
+//! windows-1252 when it is not valid UTF-8; text encoded twice is repaired.
 
 use std::borrow::Cow;
 
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 
 pub(crate) fn to_utf8(html: &[u8]) -> Cow<'_, str> {
+    crate::mojibake::repair(decoded(html))
+}
+
+fn decoded(html: &[u8]) -> Cow<'_, str> {
     if let Some((encoding, bom)) = Encoding::for_bom(html) {
         return encoding.decode_without_bom_handling(&html[bom..]).0;
     }

@@ -12,6 +12,7 @@ mod content;
 mod dates;
 mod decode;
 mod metadata;
+mod mojibake;
 mod rules;
 mod sanitize;
 mod text;

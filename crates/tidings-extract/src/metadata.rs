@@ -72,7 +72,7 @@ pub(crate) fn read(document: &Html, url: Option<&Url>) -> (Extracted, Option<Str
         .filter(|t| t.chars().count() > 3)
         .take(12)
         .collect();
-    let title = match &reference {
+    let headline = match &reference {
         Some(reference) => h1s
             .iter()
             .filter(|h1| {
@@ -82,9 +82,13 @@ pub(crate) fn read(document: &Html, url: Option<&Url>) -> (Extracted, Option<Str
             .map(|h1| (word_overlap(h1, reference), h1))
             .filter(|(overlap, _)| *overlap >= 0.1)
             .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, h1)| h1.clone())
-            .or_else(|| Some(strip_site_suffix(reference))),
-        None => (h1s.len() == 1).then(|| h1s[0].clone()),
+            .map(|(_, h1)| h1),
+        None => (h1s.len() == 1).then(|| &h1s[0]),
+    };
+    let title = match (&reference, headline) {
+        (Some(reference), Some(h1)) => Some(undecorated(h1, reference)),
+        (Some(reference), None) => Some(strip_site_suffix(reference)),
+        (None, h1) => h1.cloned(),
     }
     .map(|t| collapse(&decode_entities(&t)))
     .map(|t| match site.as_deref() {
@@ -93,8 +97,9 @@ pub(crate) fn read(document: &Html, url: Option<&Url>) -> (Extracted, Option<Str
     })
     .filter(|t| !t.is_empty());
 
-    let header = title
-        .as_deref()
+    // Bylines and dates are found around the headline as the page shows it.
+    let header = headline
+        .or(title.as_ref())
         .and_then(|t| crate::dates::Header::around(document, t));
     // JSON-LD first, then meta tags, then the byline printed on the page.
     // An organisation (or the site itself) named as author is kept only
@@ -664,6 +669,32 @@ fn strip_site_suffix(title: &str) -> String {
         .unwrap_or(title)
         .trim()
         .to_owned()
+}
+
+/// The `<h1>` without what the page set around the headline inside it: a
+/// label or a date before it ("Blog:", "Dec 18 2025"), a section or the
+/// source after a bar or in brackets ("| Opinion", "(latimes.com)"). The
+/// metadata's headline tells them apart: it is the `<h1>` less those few
+/// words. A subtitle after a colon or a dash is part of the headline.
+fn undecorated(h1: &str, reference: &str) -> String {
+    const MOST_EXTRA_WORDS: usize = 5;
+    let core = strip_site_suffix(reference);
+    if core.split_whitespace().count() < 3 || core.len() >= h1.len() {
+        return h1.to_owned();
+    }
+    let words = |text: &str| text.split_whitespace().count();
+    let is_label = |before: &str| {
+        let before = before.trim();
+        words(before) <= MOST_EXTRA_WORDS && (!before.ends_with(':') || words(before) == 1)
+    };
+    let is_tag = |after: &str| {
+        let after = after.trim();
+        words(after) <= MOST_EXTRA_WORDS
+            && (after.starts_with(['|', '(', '[']) || !after.chars().any(char::is_alphanumeric))
+    };
+    let decorated =
+        h1.strip_suffix(&core).is_some_and(is_label) || h1.strip_prefix(&core).is_some_and(is_tag);
+    if decorated { core } else { h1.to_owned() }
 }
 
 /// "Headline – Site" → "Headline" when "Site" is the site's own name (some

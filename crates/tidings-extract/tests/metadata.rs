@@ -64,6 +64,63 @@ fn a_headline_keeps_its_line_breaks_as_spaces_and_loses_the_site_name() {
     );
 }
 
+/// What a page sets around the headline inside its `<h1>` (a label, the
+/// date, the section, the source) is not the headline: the metadata's
+/// headline is the `<h1>` without it. A subtitle is part of the headline.
+#[test]
+fn the_headline_without_what_the_page_set_around_it() {
+    let title = |og: &str, h1: &str| {
+        let head = format!(r#"<meta property="og:title" content="{og}">"#);
+        extract(page(&head, h1).as_bytes(), None).title
+    };
+    let cases = [
+        (
+            "Best agencies of 2025 | Silverback",
+            "<h1><span>Blog:</span> Best agencies of 2025</h1>",
+            "Best agencies of 2025",
+        ),
+        (
+            "Preparing a transition in Debusine",
+            "<h1><time>Dec 18 2025</time> Preparing a transition in Debusine</h1>",
+            "Preparing a transition in Debusine",
+        ),
+        (
+            "How meditation rewires brains",
+            "<h1>How meditation rewires brains | Opinion</h1>",
+            "How meditation rewires brains",
+        ),
+        (
+            "Graduates find degrees no longer guarantee jobs - Slashdot",
+            "<h1>Graduates find degrees no longer guarantee jobs <span>(latimes.com)</span> 87</h1>",
+            "Graduates find degrees no longer guarantee jobs",
+        ),
+        // Subtitles stay, even when the metadata drops them.
+        (
+            "Plumbing maintenance tips",
+            "<h1>Plumbing maintenance tips: 11 best practices</h1>",
+            "Plumbing maintenance tips: 11 best practices",
+        ),
+        (
+            "Moving to a plant-based diet",
+            "<h1>Moving to a plant-based diet – tips and tricks</h1>",
+            "Moving to a plant-based diet – tips and tricks",
+        ),
+    ];
+    for (og, h1, want) in cases {
+        assert_eq!(title(og, h1).as_deref(), Some(want), "{h1}");
+    }
+}
+
+/// A page whose CMS encoded its UTF-8 twice reads as it was written.
+#[test]
+fn text_encoded_twice_is_repaired() {
+    let html = page("", "<h1>A DIY Investorâ€™s Guide</h1>");
+    assert_eq!(
+        extract(html.as_bytes(), None).title.as_deref(),
+        Some("A DIY Investor’s Guide")
+    );
+}
+
 #[test]
 fn a_printed_date_beats_the_metadata_unless_it_is_an_update() {
     let head = r#"<meta property="article:published_time" content="2024-05-19T22:12:02-05:00">"#;

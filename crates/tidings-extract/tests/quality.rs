@@ -115,7 +115,7 @@ fn benchmark_quality() {
     let floors = [
         (&scrapinghub, "f1", 0.955),
         (&wcxb, "f1", 0.945),
-        (&wcxb, "title", 0.87),
+        (&wcxb, "title", 0.895),
         (&wcxb, "author", 0.85),
         (&wcxb, "date", 0.88),
     ];
