@@ -121,13 +121,29 @@ fn is_furniture_by_kind(element: &scraper::node::Element) -> bool {
     if is_excluded_tag(element.name()) {
         return true;
     }
-    if element.attr("hidden").is_some() || element.attr("aria-hidden") == Some("true") {
+    if element.attr("hidden").is_some()
+        || element.attr("aria-hidden") == Some("true")
+        || element.attr("style").is_some_and(hides)
+    {
         return true;
     }
     matches!(
         element.attr("role"),
         Some("navigation" | "complementary" | "contentinfo")
     )
+}
+
+/// An inline style that keeps the element from being seen: schema.org
+/// copies of the article, templates and tracking boxes.
+fn hides(style: &str) -> bool {
+    let style: String = style
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    style
+        .split(';')
+        .any(|rule| matches!(rule, "display:none" | "visibility:hidden"))
 }
 
 /// Named like page furniture ("share-tools", "related-posts") and not like
@@ -228,8 +244,37 @@ fn furniture_by_itself(node: NodeRef<'_, Node>, sizes: &mut TextSizes) -> bool {
         Node::Element(e) if e.name() == "form" || is_furniture_by_name(e) => {
             sizes.text_of(node) * 3 < sizes.page
         }
+        // Related posts printed whole can outweigh a short article: the
+        // heading says what they are, whatever their size, unless the
+        // block also holds the page's headline.
+        Node::Element(_) if is_headed_furniture(node) => !node
+            .descendants()
+            .any(|d| d.value().as_element().is_some_and(|e| e.name() == "h1")),
         _ => false,
     }
+}
+
+/// A block whose heading says what it is: "Related articles", "You may
+/// also like", or a heading named for related posts. Whatever follows such
+/// a heading in its block is that, not the article.
+fn is_headed_furniture(node: NodeRef<'_, Node>) -> bool {
+    let Node::Element(block) = node.value() else {
+        return false;
+    };
+    if !matches!(block.name(), "div" | "section" | "article" | "ul" | "ol") {
+        return false;
+    }
+    let Some(heading) = node.children().find_map(ElementRef::wrap) else {
+        return false;
+    };
+    if !matches!(heading.value().name(), "h2" | "h3" | "h4" | "h5" | "h6") {
+        return false;
+    }
+    // A heading's name is about the block it heads ("relatedpoststitle"):
+    // content words in it do not make it content.
+    let names = class_and_id(heading.value());
+    NEGATIVE.iter().any(|n| names.contains(n))
+        || is_furniture_label(&heading.text().collect::<String>())
 }
 
 /// Whether rendering leaves `node` out: furniture, or a list of links.
@@ -780,6 +825,32 @@ mod tests {
             assert!(text.contains(name), "{name} missing from {text}");
         }
         assert!(!text.contains("Bikes and more"), "{text}");
+    }
+
+    /// A schema.org copy of the article hidden by an inline style, and
+    /// related posts printed whole under a heading that says so (more text
+    /// than the article itself), are not the article.
+    #[test]
+    fn hidden_copies_and_headed_related_posts_go() {
+        let story = "Rescuers reached the village on Tuesday, two days after the landslide, and began clearing roads. ";
+        let related = "Another post about something else entirely, long enough to look like an article, with commas, clauses, and more. ";
+        let html = format!(
+            "<html><body><div id=primary>\
+             <article class=articlebox><h1>Rescuers reach village</h1><p>{s}</p><p>{s}</p></article>\
+             <article class=postbox><h3 class=relatedpoststitle>Você pode gostar...</h3>\
+             <article class=postbox><p>{r}</p></article><article class=postbox><p>{r}</p></article>\
+             <article class=postbox><p>{r} {r}</p></article></article>\
+             <div style=\"display: none;\" itemscope><div itemprop=articleBody>Hidden copy: {s}</div></div>\
+             </div></body></html>",
+            s = story.repeat(2),
+            r = related.repeat(2),
+        );
+        let document = Html::parse_document(&html);
+        let text = main_content(&document, Some("Rescuers reach village")).text;
+        assert!(text.starts_with("Rescuers reached the village"), "{text}");
+        assert!(!text.contains("Another post"), "{text}");
+        assert!(!text.contains("Hidden copy"), "{text}");
+        assert!(!hides("display:block") && hides("color: red; DISPLAY : none"));
     }
 
     #[test]
