@@ -121,7 +121,7 @@ fn is_furniture_by_kind(element: &scraper::node::Element) -> bool {
     if is_excluded_tag(element.name()) {
         return true;
     }
-    if element.attr("hidden").is_some()
+    if (element.attr("hidden").is_some() && !is_streamed_in(element))
         || element.attr("aria-hidden") == Some("true")
         || element.attr("style").is_some_and(hides)
     {
@@ -131,6 +131,16 @@ fn is_furniture_by_kind(element: &scraper::node::Element) -> bool {
         element.attr("role"),
         Some("navigation" | "complementary" | "contentinfo")
     )
+}
+
+/// React's streaming render sends a page's late parts in hidden `<div
+/// id="S:0">`s that a script moves into place: hidden in the HTML, shown in
+/// the browser.
+fn is_streamed_in(element: &scraper::node::Element) -> bool {
+    element
+        .attr("id")
+        .and_then(|id| id.strip_prefix("S:"))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// An inline style that keeps the element from being seen: schema.org
@@ -273,8 +283,33 @@ fn is_headed_furniture(node: NodeRef<'_, Node>) -> bool {
     // A heading's name is about the block it heads ("relatedpoststitle"):
     // content words in it do not make it content.
     let names = class_and_id(heading.value());
+    let text = heading.text().collect::<String>();
     NEGATIVE.iter().any(|n| names.contains(n))
-        || is_furniture_label(&heading.text().collect::<String>())
+        || names.contains("widget")
+        || is_furniture_label(&text)
+        || is_teaser_heading(&text)
+}
+
+/// Headings of teaser lists: "More in Minnesota Wild", "Related: …",
+/// "You might also like".
+fn is_teaser_heading(text: &str) -> bool {
+    const STARTS: &[&str] = &[
+        "more in ",
+        "more from ",
+        "more on this",
+        "more stories",
+        "more news",
+        "related",
+        "recommended",
+        "you may also",
+        "you might also",
+        "also read",
+        "read next",
+        "most popular",
+        "most read",
+    ];
+    let text = text.trim().to_lowercase();
+    text.len() <= 60 && STARTS.iter().any(|start| text.starts_with(start))
 }
 
 /// Whether rendering leaves `node` out: furniture, or a list of links.
@@ -379,8 +414,9 @@ pub(crate) fn main_content(document: &Html, title: Option<&str>) -> MainContent 
         for ancestor in node.ancestors().take(3 + WIDEST) {
             *prose.entry(ancestor.id()).or_default() += length;
         }
-        let score =
-            1.0 + text.matches([',', '，', '、']).count() as f64 + (length as f64 / 100.0).min(3.0);
+        let score = 1.0
+            + (text.matches([',', '，', '、']).count() as f64).min(MOST_COMMAS)
+            + (length as f64 / 100.0).min(3.0);
         for (level, ancestor) in node.ancestors().take(3).enumerate() {
             let Node::Element(e) = ancestor.value() else {
                 break;
@@ -450,6 +486,10 @@ pub(crate) fn main_content(document: &Html, title: Option<&str>) -> MainContent 
 
     render_chosen(&chosen, &mut sizes, title)
 }
+
+/// Commas counted per block: a list of two hundred names, one per comma,
+/// is not two hundred paragraphs of prose.
+const MOST_COMMAS: f64 = 20.0;
 
 /// How many levels above the best-scoring container `widen` looks.
 const WIDEST: usize = 12;
@@ -851,6 +891,45 @@ mod tests {
         assert!(!text.contains("Another post"), "{text}");
         assert!(!text.contains("Hidden copy"), "{text}");
         assert!(!hides("display:block") && hides("color: red; DISPLAY : none"));
+    }
+
+    /// React streams a page's late parts in hidden `<div id="S:0">`s that a
+    /// script shows: they are the page. Other hidden elements are not.
+    #[test]
+    fn streamed_parts_are_read() {
+        let story =
+            "The typeface began as a logo, and over a decade it grew into a family of weights. ";
+        let html = format!(
+            "<html><body><div id=root><template id=B:0></template></div>\
+             <div hidden id=S:0><div class=article><p>{s}</p><p>{s}</p></div></div>\
+             <div hidden><p>A hidden promotion that nobody sees, with commas, commas, commas.</p></div>\
+             </body></html>",
+            s = story.repeat(3),
+        );
+        let document = Html::parse_document(&html);
+        let text = main_content(&document, None).text;
+        assert!(text.starts_with("The typeface began as a logo"), "{text}");
+        assert!(!text.contains("hidden promotion"), "{text}");
+    }
+
+    /// A list of two hundred names, one per comma, is not worth two hundred
+    /// paragraphs of prose.
+    #[test]
+    fn a_list_of_names_does_not_outweigh_the_article() {
+        let story =
+            "The typeface began as a logo, and over a decade it grew into a family of weights. ";
+        let names = (0..200)
+            .map(|i| format!("Name{i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let html = format!(
+            "<html><body><div><p>{s}</p><p>{s}</p><p>{s}</p></div>\
+             <div class=thanks><p>Special thanks to {names}.</p></div></body></html>",
+            s = story.repeat(3),
+        );
+        let document = Html::parse_document(&html);
+        let text = main_content(&document, None).text;
+        assert!(text.starts_with("The typeface began as a logo"), "{text}");
     }
 
     #[test]
