@@ -254,6 +254,13 @@ fn furniture_by_itself(node: NodeRef<'_, Node>, sizes: &mut TextSizes) -> bool {
         Node::Element(e) if e.name() == "form" || is_furniture_by_name(e) => {
             sizes.text_of(node) * 3 < sizes.page
         }
+        // Teasers of other articles: "… said some pharmacie...".
+        Node::Element(e)
+            if matches!(e.name(), "div" | "section" | "ul" | "ol" | "aside")
+                && sizes.is_teaser_list(node) =>
+        {
+            true
+        }
         // Related posts printed whole can outweigh a short article: the
         // heading says what they are, whatever their size, unless the
         // block also holds the page's headline.
@@ -351,16 +358,46 @@ struct TextSizes {
     furniture: HashMap<NodeId, bool>,
     /// Whether rendering leaves each element out (see `is_left_out`).
     left_out: HashMap<NodeId, bool>,
+    /// Characters and count of cut-off excerpts ("… may soon...") under
+    /// each element, a few levels up from each.
+    excerpts: HashMap<NodeId, (usize, usize)>,
 }
 
 impl TextSizes {
     fn new(document: &Html) -> Self {
+        let mut excerpts: HashMap<NodeId, (usize, usize)> = HashMap::new();
+        for node in document.tree.nodes() {
+            let Node::Text(text) = node.value() else {
+                continue;
+            };
+            let text = text.trim();
+            let length = text.chars().count();
+            if (EXCERPT_CHARS.0..=EXCERPT_CHARS.1).contains(&length)
+                && (text.ends_with("...") || text.ends_with('…'))
+            {
+                for ancestor in node.ancestors().take(EXCERPT_LEVELS) {
+                    let entry = excerpts.entry(ancestor.id()).or_default();
+                    entry.0 += length;
+                    entry.1 += 1;
+                }
+            }
+        }
         Self {
             page: text_and_links(document.tree.root()).0,
             known: HashMap::new(),
             furniture: HashMap::new(),
             left_out: HashMap::new(),
+            excerpts,
         }
+    }
+
+    /// A list of teasers: most of its text is excerpts cut off with an
+    /// ellipsis, several of them.
+    fn is_teaser_list(&mut self, node: NodeRef<'_, Node>) -> bool {
+        let Some(&(chars, count)) = self.excerpts.get(&node.id()) else {
+            return false;
+        };
+        count >= 3 && chars * 2 >= self.text_of(node)
     }
 
     fn text_of(&mut self, node: NodeRef<'_, Node>) -> usize {
@@ -370,6 +407,10 @@ impl TextSizes {
             .or_insert_with(|| text_and_links(node).0)
     }
 }
+
+/// How long a cut-off excerpt is, and how far up it marks its list.
+const EXCERPT_CHARS: (usize, usize) = (40, 400);
+const EXCERPT_LEVELS: usize = 5;
 
 /// The article body: as text (a line per block) and as HTML (unsanitized:
 /// the caller cleans it).
@@ -930,6 +971,31 @@ mod tests {
         let document = Html::parse_document(&html);
         let text = main_content(&document, None).text;
         assert!(text.starts_with("The typeface began as a logo"), "{text}");
+    }
+
+    /// Teasers of other articles, each cut off with an ellipsis, are not the
+    /// article, even in its container.
+    #[test]
+    fn teaser_lists_go() {
+        let story = "The institute opened enrolment for its language classes on Wednesday, and lessons begin in January. ";
+        let teaser = |n: usize| {
+            format!(
+                "<div class=item><a href=/{n}>Story {n}</a><p>Police officers said on Friday that some pharmacies in the capital had sold...</p></div>"
+            )
+        };
+        let html = format!(
+            "<html><body><div class=content><h1>Enrolment open</h1><p>{s}</p><p>{s}</p>\
+             <div class=more>{}{}{}{}</div></div></body></html>",
+            teaser(1),
+            teaser(2),
+            teaser(3),
+            teaser(4),
+            s = story.repeat(3),
+        );
+        let document = Html::parse_document(&html);
+        let text = main_content(&document, Some("Enrolment open")).text;
+        assert!(text.starts_with("The institute opened"), "{text}");
+        assert!(!text.contains("pharmacies"), "{text}");
     }
 
     #[test]
