@@ -254,6 +254,7 @@ fn furniture_by_itself(node: NodeRef<'_, Node>, sizes: &mut TextSizes) -> bool {
         Node::Element(e) if e.name() == "form" || is_furniture_by_name(e) => {
             sizes.text_of(node) * 3 < sizes.page
         }
+        Node::Element(_) if is_tag_list(node, sizes) => true,
         // Teasers of other articles: "… said some pharmacie...".
         Node::Element(e)
             if matches!(e.name(), "div" | "section" | "ul" | "ol" | "aside")
@@ -269,6 +270,27 @@ fn furniture_by_itself(node: NodeRef<'_, Node>, sizes: &mut TextSizes) -> bool {
             .any(|d| d.value().as_element().is_some_and(|e| e.name() == "h1")),
         _ => false,
     }
+}
+
+/// The page's tags or categories: an element whose text is mostly links
+/// marked `rel="tag"`. One such link inside a sentence is prose.
+fn is_tag_list(node: NodeRef<'_, Node>, sizes: &mut TextSizes) -> bool {
+    let is_tag = |e: &scraper::node::Element| {
+        e.name() == "a"
+            && e.attr("rel").is_some_and(|rel| {
+                rel.split_ascii_whitespace()
+                    .any(|r| r.eq_ignore_ascii_case("tag"))
+            })
+    };
+    let tags: Vec<NodeRef<'_, Node>> = node
+        .children()
+        .filter(|c| c.value().as_element().is_some_and(is_tag))
+        .collect();
+    if tags.len() < 2 {
+        return false;
+    }
+    let tagged: usize = tags.iter().map(|t| sizes.text_of(*t)).sum();
+    tagged * 10 >= sizes.text_of(node) * 6
 }
 
 /// A block whose heading says what it is: "Related articles", "You may
@@ -996,6 +1018,23 @@ mod tests {
         let text = main_content(&document, Some("Enrolment open")).text;
         assert!(text.starts_with("The institute opened"), "{text}");
         assert!(!text.contains("pharmacies"), "{text}");
+    }
+
+    /// A run of `rel="tag"` links is the site's index; one inside a sentence
+    /// is part of it.
+    #[test]
+    fn tag_lists_go_and_tag_links_in_prose_stay() {
+        let story = "Radiation is a key hazard of deep <a rel=tag href=/tag/space>space travel</a>, and shielding helps the crew. ";
+        let html = format!(
+            "<html><body><div class=content><p>{s}</p><p>{s}</p>\
+             <p><strong><a rel=tag href=/t/1>stock car</a>, <a rel=tag href=/t/2>interlagos</a>, \
+             <a rel=tag href=/t/3>velopark</a></strong></p></div></body></html>",
+            s = story.repeat(3),
+        );
+        let document = Html::parse_document(&html);
+        let text = main_content(&document, None).text;
+        assert!(text.contains("deep space travel, and"), "{text}");
+        assert!(!text.contains("velopark"), "{text}");
     }
 
     #[test]
