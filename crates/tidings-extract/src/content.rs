@@ -472,15 +472,23 @@ pub(crate) fn main_content(document: &Html, title: Option<&str>) -> MainContent 
         if length < 25 || inside_furniture(node, &mut sizes) {
             continue;
         }
+        // A paragraph's container is its parent; an element holding prose
+        // as its own text (between <br>s) is its own container.
+        let own_text = !matches!(element.name(), "p" | "pre" | "blockquote" | "td");
+        let containers = || {
+            std::iter::once(node)
+                .filter(move |_| own_text)
+                .chain(node.ancestors())
+        };
         // Scores reach 3 levels up and `widen` climbs WIDEST more: prose is
         // counted that far (a bound that keeps hostile nesting linear).
-        for ancestor in node.ancestors().take(3 + WIDEST) {
+        for ancestor in containers().take(3 + WIDEST) {
             *prose.entry(ancestor.id()).or_default() += length;
         }
         let score = 1.0
             + (text.matches([',', '，', '、']).count() as f64).min(MOST_COMMAS)
             + (length as f64 / 100.0).min(3.0);
-        for (level, ancestor) in node.ancestors().take(3).enumerate() {
+        for (level, ancestor) in containers().take(3).enumerate() {
             let Node::Element(e) = ancestor.value() else {
                 break;
             };
@@ -1035,6 +1043,23 @@ mod tests {
         let text = main_content(&document, None).text;
         assert!(text.contains("deep space travel, and"), "{text}");
         assert!(!text.contains("velopark"), "{text}");
+    }
+
+    /// An article written as its container's own text, between `<br>`s,
+    /// makes that container the article, not the row around it.
+    #[test]
+    fn text_between_line_breaks_is_its_own_article() {
+        let story = "The home care team found two of its five cars broken into this morning, without their batteries. ";
+        let html = format!(
+            "<html><body><div class=row><div class=col-3><span>Older news</span><br>\
+             <span>Opening hours</span></div><div class=col-9><p class=titulo>Cars broken into</p>\
+             <small>05/10/2018 - Health</small><br><br>{s}<br><br><br></div></div></body></html>",
+            s = story.repeat(4),
+        );
+        let document = Html::parse_document(&html);
+        let text = main_content(&document, Some("Cars broken into")).text;
+        assert!(text.contains("The home care team found"), "{text}");
+        assert!(!text.contains("Older news"), "{text}");
     }
 
     #[test]
