@@ -71,6 +71,8 @@ const NEGATIVE: &[&str] = &[
     "skip",
     "toolbar",
     "most-popular",
+    "next-prev",
+    "prev-next",
     "trending",
     "outbrain",
     "taboola",
@@ -352,9 +354,34 @@ fn is_left_out(
     if let Some(known) = sizes.left_out.get(&node.id()) {
         return *known;
     }
-    let left_out = is_furniture(node, sizes) || is_link_list(node, element);
+    let left_out = is_furniture(node, sizes)
+        || is_link_list(node, element)
+        || is_teaser_after_label(node, element);
     sizes.left_out.insert(node.id(), left_out);
     left_out
+}
+
+/// The longest run of linked teasers looked through.
+const TEASER_RUN: usize = 30;
+
+/// A paragraph that is only a link, in a run of such paragraphs under a
+/// "You may also like…" line: teasers written as paragraphs.
+fn is_teaser_after_label(node: NodeRef<'_, Node>, element: &scraper::node::Element) -> bool {
+    let only_a_link = |node: NodeRef<'_, Node>| {
+        let (text, links) = text_and_links(node);
+        text > 0 && links == text
+    };
+    if !matches!(element.name(), "p" | "div" | "li") || !only_a_link(node) {
+        return false;
+    }
+    // A bounded look back: a hostile page's ten thousand links cost no more
+    // than a page's dozen.
+    node.prev_siblings()
+        .filter(|s| s.value().is_element())
+        .take(TEASER_RUN)
+        .find(|s| !only_a_link(*s))
+        .and_then(ElementRef::wrap)
+        .is_some_and(|label| is_furniture_label(&label.text().collect::<String>()))
 }
 
 /// A block that is mostly links inside the article: "Related coverage",
@@ -1060,6 +1087,28 @@ mod tests {
         let text = main_content(&document, Some("Cars broken into")).text;
         assert!(text.contains("The home care team found"), "{text}");
         assert!(!text.contains("Older news"), "{text}");
+    }
+
+    /// Teasers written as paragraphs, each only a link, under "You may also
+    /// like…", and the next/previous article links, are not the article; a
+    /// paragraph that is only a link elsewhere in the article stays.
+    #[test]
+    fn linked_teasers_under_a_label_and_next_prev_links_go() {
+        let story =
+            "The band sits third in the fan vote, and the class of 2020 is honoured in May. ";
+        let html = format!(
+            "<html><body><div class=article><p>{s}</p><p><a href=/vote>Vote for the band</a></p><p>{s}</p>\
+             <p>You may also like...</p><p><a href=/a>Who will make the Rock Hall in 2020?</a></p>\
+             <p><a href=/b>Fans really want the band in the Rock Hall</a></p>\
+             <div class=next-prev><p><a href=/n>Next: a monster hatch with 306 HP and a wing</a></p></div></div></body></html>",
+            s = story.repeat(3),
+        );
+        let document = Html::parse_document(&html);
+        let text = main_content(&document, None).text;
+        assert!(text.contains("Vote for the band"), "{text}");
+        for absent in ["Who will make", "Fans really want", "monster hatch"] {
+            assert!(!text.contains(absent), "{absent} in {text}");
+        }
     }
 
     #[test]
