@@ -666,7 +666,7 @@ fn render_chosen(
     let lines: Vec<&str> = out
         .lines()
         .map(str::trim)
-        .filter(|l| !l.is_empty() && !is_furniture_label(l))
+        .filter(|l| !l.is_empty() && !is_furniture_label(l) && !is_cookie_notice(l))
         // A caption or pull quote printed twice is read once (prose
         // paragraphs are left alone, repeated or not).
         .filter(|l| !(20..=160).contains(&l.len()) || seen.insert(*l))
@@ -681,6 +681,17 @@ fn render_chosen(
         text: lines[skip..].join("\n"),
         html,
     }
+}
+
+/// The site's cookie banner, wherever the page put it.
+fn is_cookie_notice(line: &str) -> bool {
+    const STARTS: &[&str] = &[
+        "this website uses cookies",
+        "this site uses cookies",
+        "we use cookies",
+    ];
+    let start: String = line.chars().take(30).collect::<String>().to_lowercase();
+    STARTS.iter().any(|s| start.starts_with(s))
 }
 
 /// A line that is only a widget's label ("Advertisement", "Share",
@@ -1109,6 +1120,19 @@ mod tests {
         for absent in ["Who will make", "Fans really want", "monster hatch"] {
             assert!(!text.contains(absent), "{absent} in {text}");
         }
+    }
+
+    #[test]
+    fn cookie_banners_go() {
+        assert!(is_cookie_notice(
+            "This website uses cookies. By continuing to use our website, you agree."
+        ));
+        assert!(is_cookie_notice(
+            "We use cookies to improve your experience."
+        ));
+        assert!(!is_cookie_notice(
+            "Bakers use cookies cutters shaped like stars."
+        ));
     }
 
     #[test]
