@@ -167,7 +167,15 @@ fn is_furniture_by_name(element: &scraper::node::Element) -> bool {
         return false;
     }
     let names = class_and_id(element);
-    NEGATIVE.iter().any(|n| names.contains(n)) && !POSITIVE.iter().any(|p| names.contains(p))
+    let negative = |name: &str| NEGATIVE.iter().any(|n| name.contains(n));
+    let positive = |name: &str| POSITIVE.iter().any(|p| name.contains(p));
+    // One name that joins both ("relatedContent", "post-navigation",
+    // "comment-body") names the furniture; a content name beside a
+    // furniture name ("entry-content share-enabled") is content.
+    names
+        .split_whitespace()
+        .any(|name| negative(name) && positive(name))
+        || (negative(&names) && !positive(&names))
 }
 
 pub(crate) fn is_block(tag: &str) -> bool {
@@ -1120,6 +1128,29 @@ mod tests {
         for absent in ["Who will make", "Fans really want", "monster hatch"] {
             assert!(!text.contains(absent), "{absent} in {text}");
         }
+    }
+
+    /// A class that joins a furniture word and a content word names
+    /// furniture ("relatedContent"); a content class beside a furniture
+    /// class is content.
+    #[test]
+    fn furniture_names_that_mention_content() {
+        let element = |class: &str| {
+            let html = format!("<div class=\"{class}\"></div>");
+            let fragment = Html::parse_fragment(&html);
+            let div = fragment
+                .select(&scraper::Selector::parse("div").unwrap())
+                .next()
+                .unwrap();
+            div.value().clone()
+        };
+        assert!(is_furniture_by_name(&element("relatedContent alignRight")));
+        assert!(is_furniture_by_name(&element("post-navigation")));
+        assert!(!is_furniture_by_name(&element(
+            "entry-content share-enabled"
+        )));
+        assert!(!is_furniture_by_name(&element("article-body")));
+        assert!(is_furniture_by_name(&element("share-tools")));
     }
 
     #[test]
