@@ -430,6 +430,26 @@ mod tests {
         assert_eq!(feed.entries[0].url.as_deref(), Some("https://j.example/1"));
     }
 
+    /// YouTube's feeds describe each video only in Media RSS: that is the
+    /// entry's summary when it has no other. One with a summary keeps it.
+    #[test]
+    fn a_media_description_is_the_summary_of_an_entry_without_one() {
+        let atom = br#"<feed xmlns="http://www.w3.org/2005/Atom" xmlns:media="http://search.yahoo.com/mrss/">
+            <title>Channel</title><media:group><media:description>The channel</media:description></media:group>
+            <entry><id>yt:1</id><title>Video</title><link href="https://v.example/1"/>
+            <media:group><media:title>Video</media:title>
+            <media:description>Divers film the reef at night.</media:description></media:group></entry>
+            <entry><id>yt:2</id><title>Other</title><link href="https://v.example/2"/>
+            <media:group><media:description>Not this.</media:description></media:group>
+            <summary>The summary.</summary></entry></feed>"#;
+        let feed = parse_feed(atom, None, BASE).unwrap();
+        assert_eq!(
+            feed.entries[0].summary.as_deref(),
+            Some("Divers film the reef at night.")
+        );
+        assert_eq!(feed.entries[1].summary.as_deref(), Some("The summary."));
+    }
+
     #[test]
     fn bad_bodies_say_what_is_wrong() {
         assert_eq!(parse_feed(b"", None, BASE), Err(ParseError::Empty));

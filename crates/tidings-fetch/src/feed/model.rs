@@ -122,6 +122,9 @@ pub struct Place {
     pub coordinates: Vec<(f64, f64)>,
 }
 
+/// An element's attributes as written, name and value.
+pub type Attributes = Vec<(String, String)>;
+
 /// A Podlove Simple Chapter.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Chapter {
@@ -135,13 +138,17 @@ pub struct Chapter {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Media {
     /// `media:content` attributes (url, type, medium, width…).
-    pub content: Vec<Vec<(String, String)>>,
-    pub thumbnails: Vec<Vec<(String, String)>>,
+    pub content: Vec<Attributes>,
+    pub thumbnails: Vec<Attributes>,
     /// `media:credit`: role and name.
     pub credits: Vec<(Option<String>, String)>,
     pub rating: Option<(Option<String>, String)>,
-    pub restriction: Option<(Vec<(String, String)>, String)>,
-    pub player: Option<Vec<(String, String)>>,
+    /// `media:restriction`: its attributes (relationship, type) and the
+    /// countries or URIs it lists.
+    pub restriction: Option<(Attributes, Vec<String>)>,
+    /// `media:license`: its attributes (type, href) and its name.
+    pub license: Option<(Attributes, String)>,
+    pub player: Option<Attributes>,
     pub title: Option<String>,
     pub description: Option<String>,
     pub keywords: Option<String>,
@@ -177,6 +184,8 @@ pub struct Common {
     pub image: Option<Image>,
     pub media: Media,
     pub place: Option<Place>,
+    /// Atom threading's `thr:in-reply-to`: `ref`, `href`, `type`, `source`.
+    pub in_reply_to: Option<Attributes>,
     pub itunes_block: Option<bool>,
     pub itunes_explicit: Option<bool>,
     pub itunes_keywords: Vec<String>,
@@ -213,7 +222,7 @@ pub struct Meta {
     pub icon: Option<String>,
     pub logo: Option<String>,
     pub textinput: Option<TextInput>,
-    pub cloud: Vec<(String, String)>,
+    pub cloud: Attributes,
     pub validity_start: Option<Date>,
     pub validity_end: Option<Date>,
     /// RSS `<skipHours>`: UTC hours not to poll in.

@@ -96,6 +96,7 @@ fn known_prefix(uri: &str) -> Option<&'static str> {
         "http://www.w3.org/1999/xlink" => "xlink",
         "http://www.w3.org/xml/1998/namespace" => "xml",
         "http://podlove.org/simple-chapters" => "psc",
+        "http://purl.org/syndication/thread/1.0" => "thr",
         _ => return None,
     })
 }
@@ -158,6 +159,8 @@ struct Parser<'a> {
     /// `<language>` read so far: the default for text without xml:lang.
     default_lang: Option<String>,
     in_chapters: bool,
+    /// The entry's `media:description`, its summary if it has no other.
+    media_summary: Option<Text>,
     /// Namespace URI → known prefix, and element names, per document.
     prefixes: Vec<(String, Option<&'static str>)>,
     names: FxHashMap<(&'a str, Option<&'static str>), Arc<str>>,
@@ -202,6 +205,7 @@ pub fn parse<'a>(src: &'a str, base_url: &'a str, options: Options) -> Document 
         guid_is_permalink: false,
         default_lang: None,
         in_chapters: false,
+        media_summary: None,
         prefixes: Vec::new(),
         names: FxHashMap::default(),
         bindings: Vec::new(),
@@ -466,8 +470,11 @@ impl<'a> Parser<'a> {
         {
             self.doc.feed.common.language = Some(lang);
         }
+        // An RDF root may bind RSS 1.0 to a prefix (`<rss:channel>`).
+        let rdf = start.local_name().into_inner().eq_ignore_ascii_case("rdf");
         for (key, value) in attrs {
-            if key != "xmlns" || !self.doc.version.is_empty() {
+            let binds = key == "xmlns" || (rdf && key.starts_with("xmlns:"));
+            if !binds || !self.doc.version.is_empty() {
                 continue;
             }
             let uri = value.trim().to_ascii_lowercase();
@@ -805,6 +812,9 @@ impl<'a> Parser<'a> {
             "abstract" => self.capture_text("description", attrs, "text/plain", depth),
             // Media RSS: a title that stands in for a missing one.
             "media_title" => self.capture_text("media_title", attrs, "text/plain", depth),
+            "media_description" => {
+                self.capture_text("media_description", attrs, "text/plain", depth);
+            }
             "lastmod" => self.capture_plain("modified", depth),
             "source" if self.in_entry => {
                 if let Some(url) = get(attrs, "url") {
@@ -999,15 +1009,26 @@ impl<'a> Parser<'a> {
             }
             "media_restriction" => {
                 let attrs = attrs.to_vec();
-                self.common().media.restriction = Some((attrs, String::new()));
+                self.common().media.restriction = Some((attrs, Vec::new()));
+                self.capture_plain(name, depth);
+            }
+            "media_license" => {
+                let attrs = attrs.to_vec();
+                self.common().media.license = Some((attrs, String::new()));
                 self.capture_plain(name, depth);
             }
             "psc_chapters" => {
-                self.in_chapters = true;
+                // Simple Chapters allows one list per entry: later ones are
+                // ignored, not merged.
                 let version = get(attrs, "version").map(str::to_owned);
-                if let Some(entry) = self.entry() {
-                    entry.chapters = Some((version, Vec::new()));
-                }
+                let first = match self.entry() {
+                    Some(entry) if entry.chapters.is_none() => {
+                        entry.chapters = Some((version, Vec::new()));
+                        true
+                    }
+                    _ => false,
+                };
+                self.in_chapters = first;
             }
             "psc_chapter" if self.in_chapters => {
                 let chapter = Chapter {
@@ -1021,6 +1042,18 @@ impl<'a> Parser<'a> {
                 }
             }
             "newlocation" | "itunes_new-feed-url" => self.capture_plain(name, depth),
+            // Atom threading (RFC 4685): what this entry answers.
+            "thr_in-reply-to" => {
+                let base = self.base().to_owned();
+                let attrs: Vec<(String, String)> = attrs
+                    .iter()
+                    .map(|(key, value)| match key.as_str() {
+                        "href" | "source" => (key.clone(), resolve(&base, value)),
+                        _ => (key.clone(), value.clone()),
+                    })
+                    .collect();
+                self.common().in_reply_to = Some(attrs);
+            }
             "items" | "rdf_seq" | "rdf_li" | "skipdays" | "media_group" | "georss_where"
             | "gml_point" | "gml_linestring" | "gml_polygon" | "gml_envelope" | "gml_exterior"
             | "gml_linearring" => {}
@@ -1146,8 +1179,14 @@ impl<'a> Parser<'a> {
         match name {
             "item" | "entry" => {
                 self.in_entry = false;
+                let media_summary = self.media_summary.take();
                 if let Some(entry) = self.doc.entries.last_mut() {
                     finish_common(&mut entry.common);
+                    // Media RSS describes what has no summary of its own
+                    // (YouTube's feeds put the whole description there).
+                    if entry.summary.is_none() {
+                        entry.summary = media_summary;
+                    }
                 }
             }
             "channel" | "feed" if depth <= 2 => finish_common(&mut self.doc.feed.common),
@@ -1274,6 +1313,12 @@ impl<'a> Parser<'a> {
                 common.media.title = Some(text.value.clone());
                 if common.title.is_none() {
                     common.title = Some(text);
+                }
+            }
+            "media_description" => {
+                self.common().media.description = Some(text.value.clone());
+                if self.in_entry {
+                    self.media_summary = Some(text);
                 }
             }
             "description" | "dc_description" | "summary" | "itunes_summary" => {
@@ -1634,7 +1679,6 @@ impl<'a> Parser<'a> {
                 let href = resolve(&base, &value);
                 self.doc.feed.new_location = Some(href);
             }
-            "media_description" => self.common().media.description = Some(value),
             "media_credit" => {
                 if let Some(last) = self.common().media.credits.last_mut() {
                     last.1 = value;
@@ -1647,7 +1691,12 @@ impl<'a> Parser<'a> {
             }
             "media_restriction" => {
                 if let Some(restriction) = self.common().media.restriction.as_mut() {
-                    restriction.1 = value;
+                    restriction.1 = value.split_whitespace().map(str::to_owned).collect();
+                }
+            }
+            "media_license" => {
+                if let Some(license) = self.common().media.license.as_mut() {
+                    license.1 = value;
                 }
             }
             "media_thumbnail" | "media_player" => {}
