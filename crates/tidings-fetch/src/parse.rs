@@ -450,6 +450,43 @@ mod tests {
         assert_eq!(feed.entries[1].summary.as_deref(), Some("The summary."));
     }
 
+    /// GeoRSS writes latitude first; GML says so by its reference system,
+    /// and may add a height. Places come out in GeoJSON's order.
+    #[test]
+    fn places_in_geojson_order() {
+        let place = |inner: &str| {
+            let atom = format!(
+                r#"<feed xmlns="http://www.w3.org/2005/Atom" xmlns:georss="http://www.georss.org/georss"
+                xmlns:gml="http://www.opengis.net/gml"><entry><title>t</title>{inner}</entry></feed>"#
+            );
+            let doc = feed::parse_text(&atom, BASE, feed::Options::default()).unwrap();
+            let place = doc.entries[0].common.place.clone().unwrap();
+            (place.kind, place.coordinates)
+        };
+        assert_eq!(
+            place("<georss:point>45.256 -71.92</georss:point>"),
+            ("Point".into(), vec![vec![-71.92, 45.256]])
+        );
+        assert_eq!(
+            place(
+                r#"<georss:where><gml:Point srsName="urn:ogc:def:crs:EPSG:6.6:4979" srsDimension="3"><gml:pos>42.3453 -156.2342 45</gml:pos></gml:Point></georss:where>"#
+            ),
+            ("Point".into(), vec![vec![-156.2342, 42.3453, 45.0]])
+        );
+        assert_eq!(
+            place(
+                r#"<georss:where><gml:Point srsName="EPSG:26913"><gml:pos>36.9382 31.1732</gml:pos></gml:Point></georss:where>"#
+            ),
+            ("Point".into(), vec![vec![36.9382, 31.1732]])
+        );
+        let (kind, ring) = place(
+            "<georss:where><gml:Polygon><gml:exterior><gml:LinearRing><gml:posList>\
+             1 2 3 4 5 6 1 2</gml:posList></gml:LinearRing></gml:exterior></gml:Polygon></georss:where>",
+        );
+        assert_eq!((kind.as_str(), ring.len()), ("Polygon", 4));
+        assert_eq!(ring.first(), ring.last());
+    }
+
     #[test]
     fn bad_bodies_say_what_is_wrong() {
         assert_eq!(parse_feed(b"", None, BASE), Err(ParseError::Empty));

@@ -115,11 +115,13 @@ pub struct Generator {
 }
 
 /// A place, from GeoRSS or GML: `Point`, `LineString`, `Polygon` or
-/// `Box`, with (lat, long) pairs as written.
+/// `Box`, its positions in GeoJSON's order: longitude, latitude (and
+/// height) for geographic coordinates, as written (easting, northing) for
+/// projected ones.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Place {
     pub kind: String,
-    pub coordinates: Vec<(f64, f64)>,
+    pub coordinates: Vec<Vec<f64>>,
 }
 
 /// An element's attributes as written, name and value.

@@ -159,6 +159,8 @@ struct Parser<'a> {
     /// `<language>` read so far: the default for text without xml:lang.
     default_lang: Option<String>,
     in_chapters: bool,
+    /// The GML shape being read, if any.
+    gml: Option<Geometry>,
     /// The entry's `media:description`, its summary if it has no other.
     media_summary: Option<Text>,
     /// Namespace URI → known prefix, and element names, per document.
@@ -205,6 +207,7 @@ pub fn parse<'a>(src: &'a str, base_url: &'a str, options: Options) -> Document 
         guid_is_permalink: false,
         default_lang: None,
         in_chapters: false,
+        gml: None,
         media_summary: None,
         prefixes: Vec::new(),
         names: FxHashMap::default(),
@@ -799,6 +802,7 @@ impl<'a> Parser<'a> {
             "channel" => self.cdf_attributes(attrs),
             "item" | "entry" => {
                 self.in_entry = true;
+                self.gml = None;
                 self.doc.entries.push(Entry::default());
                 self.guid_is_permalink = false;
                 if let Some(about) = get(attrs, "rdf:about")
@@ -1054,9 +1058,11 @@ impl<'a> Parser<'a> {
                     .collect();
                 self.common().in_reply_to = Some(attrs);
             }
+            "gml_point" | "gml_linestring" | "gml_polygon" | "gml_envelope" => {
+                self.gml = Some(Geometry::of(name, attrs));
+            }
             "items" | "rdf_seq" | "rdf_li" | "skipdays" | "media_group" | "georss_where"
-            | "gml_point" | "gml_linestring" | "gml_polygon" | "gml_envelope" | "gml_exterior"
-            | "gml_linearring" => {}
+            | "gml_exterior" | "gml_linearring" => {}
             _ => self.capture_plain(name, depth),
         }
     }
@@ -1700,14 +1706,20 @@ impl<'a> Parser<'a> {
                 }
             }
             "media_thumbnail" | "media_player" => {}
-            "georss_point" | "gml_pos"
-                if name == "georss_point" || self.common().place.is_none() =>
+            // Simple GeoRSS writes latitude first, in two dimensions.
+            "georss_point" => self.place(&Geometry::simple("Point"), &value),
+            "georss_line" => self.place(&Geometry::simple("LineString"), &value),
+            "georss_polygon" => self.place(&Geometry::simple("Polygon"), &value),
+            "georss_box" => self.place(&Geometry::simple("Box"), &value),
+            "gml_pos" | "gml_poslist" | "gml_lowercorner" | "gml_uppercorner"
+                if self.common().place.is_none() =>
             {
-                self.place("Point", &value);
+                let geometry = self
+                    .gml
+                    .clone()
+                    .unwrap_or_else(|| Geometry::simple("Point"));
+                self.place(&geometry, &value);
             }
-            "georss_line" | "gml_poslist" => self.place("LineString", &value),
-            "georss_polygon" => self.place("Polygon", &value),
-            "georss_box" => self.place("Box", &value),
             "geo_lat" | "geo_long" | "icbm_latitude" | "icbm_longitude" => {
                 self.common().extra.push((element.clone(), value));
             }
@@ -1718,16 +1730,27 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn place(&mut self, kind: &str, value: &str) {
+    fn place(&mut self, geometry: &Geometry, value: &str) {
         let numbers: Vec<f64> = value
             .split(|c: char| c.is_whitespace() || c == ',')
             .filter(|w| !w.is_empty())
             .filter_map(|w| w.parse().ok())
             .collect();
-        if numbers.len() < 2 || !numbers.len().is_multiple_of(2) {
+        let dims = geometry.dims;
+        if numbers.len() < dims || !numbers.len().is_multiple_of(dims) {
             return;
         }
-        let coordinates: Vec<(f64, f64)> = numbers.chunks(2).map(|p| (p[0], p[1])).collect();
+        let coordinates: Vec<Vec<f64>> = numbers
+            .chunks(dims)
+            .map(|position| {
+                let mut position = position.to_vec();
+                if geometry.latitude_first {
+                    position.swap(0, 1);
+                }
+                position
+            })
+            .collect();
+        let kind = geometry.kind;
         if kind == "Polygon" && coordinates.len() < 4 {
             return;
         }
@@ -1738,6 +1761,52 @@ impl<'a> Parser<'a> {
             kind: kind.to_owned(),
             coordinates,
         });
+    }
+}
+
+/// A GeoRSS or GML shape being read: its kind and how its positions are
+/// written.
+#[derive(Clone, Debug)]
+struct Geometry {
+    kind: &'static str,
+    /// Geographic coordinates put latitude first; GeoJSON puts it second.
+    latitude_first: bool,
+    /// Numbers per position (GML's `srsDimension`: 3 with a height).
+    dims: usize,
+}
+
+impl Geometry {
+    fn simple(kind: &'static str) -> Self {
+        Self {
+            kind,
+            latitude_first: true,
+            dims: 2,
+        }
+    }
+
+    /// A GML element's shape and reference system. EPSG numbers its
+    /// geographic systems (latitude, longitude) 4000 to 4999; projected
+    /// ones (UTM's easting, northing) are read as written.
+    fn of(name: &str, attrs: &[(String, String)]) -> Self {
+        let kind = match name {
+            "gml_point" => "Point",
+            "gml_linestring" => "LineString",
+            "gml_polygon" => "Polygon",
+            _ => "Box",
+        };
+        let latitude_first = get(attrs, "srsname")
+            .filter(|srs| srs.to_ascii_uppercase().contains("EPSG"))
+            .and_then(|srs| srs.rsplit(':').next()?.trim().parse::<u32>().ok())
+            .is_none_or(|code| (4000..5000).contains(&code));
+        let dims = get(attrs, "srsdimension")
+            .and_then(|d| d.trim().parse::<usize>().ok())
+            .filter(|d| (2..=3).contains(d))
+            .unwrap_or(2);
+        Self {
+            kind,
+            latitude_first,
+            dims,
+        }
     }
 }
 
