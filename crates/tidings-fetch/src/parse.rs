@@ -487,6 +487,50 @@ mod tests {
         assert_eq!(ring.first(), ring.last());
     }
 
+    /// Entities a DOCTYPE declares are expanded, once each reference and
+    /// within a budget: a "billion laughs" document costs kilobytes, not
+    /// gigabytes; external entities are never read.
+    #[test]
+    fn declared_entities_expand_within_a_budget() {
+        let rss = br#"<!DOCTYPE rss [ <!ENTITY id "tag:example.com,"> <!ENTITY ext SYSTEM "file:///etc/passwd"> ]>
+            <rss version="2.0"><channel><item><guid isPermaLink="false">&id;2006:/blog/</guid>
+            <title>a&ext;b</title></item></channel></rss>"#;
+        let doc = feed::parse_text(
+            std::str::from_utf8(rss).unwrap(),
+            BASE,
+            feed::Options::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            doc.entries[0].common.id.as_deref(),
+            Some("tag:example.com,2006:/blog/")
+        );
+        assert!(
+            !doc.entries[0]
+                .common
+                .title
+                .as_ref()
+                .unwrap()
+                .value
+                .contains("root")
+        );
+
+        let lol = "lol".repeat(300);
+        let laughs = format!(
+            r#"<!DOCTYPE rss [ <!ENTITY lol "{lol}"> ]><rss version="2.0"><channel><item><title>{}</title></item></channel></rss>"#,
+            "&lol;".repeat(10_000)
+        );
+        let doc = feed::parse_text(&laughs, BASE, feed::Options::default()).unwrap();
+        let title = &doc.entries[0].common.title.as_ref().unwrap().value;
+        // The budget, plus the references left as written.
+        assert!(
+            title.len() <= 64 * 1024 + laughs.len(),
+            "{} bytes",
+            title.len()
+        );
+        assert!(doc.bozo.is_some());
+    }
+
     #[test]
     fn bad_bodies_say_what_is_wrong() {
         assert_eq!(parse_feed(b"", None, BASE), Err(ParseError::Empty));

@@ -159,6 +159,10 @@ struct Parser<'a> {
     /// `<language>` read so far: the default for text without xml:lang.
     default_lang: Option<String>,
     in_chapters: bool,
+    /// Entities the document's DOCTYPE declares, and how many bytes their
+    /// references may still expand to.
+    entities: Vec<(String, String)>,
+    entity_budget: usize,
     /// The GML shape being read, if any.
     gml: Option<Geometry>,
     /// The entry's `media:description`, its summary if it has no other.
@@ -207,6 +211,8 @@ pub fn parse<'a>(src: &'a str, base_url: &'a str, options: Options) -> Document 
         guid_is_permalink: false,
         default_lang: None,
         in_chapters: false,
+        entities: Vec::new(),
+        entity_budget: ENTITY_BUDGET,
         gml: None,
         media_summary: None,
         prefixes: Vec::new(),
@@ -269,8 +275,10 @@ pub fn parse<'a>(src: &'a str, base_url: &'a str, options: Options) -> Document 
                     .as_ref()
                     .and_then(|c| c.construct.as_ref())
                     .is_some_and(|c| c.markup);
+                let declared = parser.declared_entity(name);
                 let resolved: Option<Cow<'_, str>> = match reference.resolve_char_ref() {
                     Ok(Some(c)) => Some(Cow::Owned(windows_1252_control(c).to_string())),
+                    Ok(None) if declared.is_some() => declared.map(Cow::Owned),
                     Ok(None) => match quick_xml::escape::resolve_xml_entity(name) {
                         Some(text) => Some(Cow::Borrowed(text)),
                         None => {
@@ -305,6 +313,7 @@ pub fn parse<'a>(src: &'a str, base_url: &'a str, options: Options) -> Document 
                 if doctype.contains("-//Netscape Communications//DTD RSS 0.91//EN") {
                     parser.doc.version = "rss091n".into();
                 }
+                parser.entities = declared_entities(&doctype);
             }
             Event::Eof => break,
             _ => {}
@@ -440,6 +449,23 @@ fn mime_of(kind: &str) -> String {
 impl<'a> Parser<'a> {
     fn flag(&mut self, reason: String) {
         self.doc.bozo.get_or_insert(reason);
+    }
+
+    /// What a reference to an entity the DOCTYPE declares stands for,
+    /// while the expansion budget lasts (declared entities are where
+    /// "billion laughs" documents hide their payload).
+    fn declared_entity(&mut self, name: &str) -> Option<String> {
+        let value = self
+            .entities
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())?;
+        if value.len() > self.entity_budget {
+            self.flag(format!("entity &{name}; expands past the limit"));
+            return None;
+        }
+        self.entity_budget -= value.len();
+        Some(value)
     }
 
     fn base(&self) -> &str {
@@ -1808,6 +1834,42 @@ impl Geometry {
             dims,
         }
     }
+}
+
+/// Bytes that references to declared entities may expand to in one
+/// document, and the most entities read from its DOCTYPE.
+const ENTITY_BUDGET: usize = 64 * 1024;
+const MOST_ENTITIES: usize = 64;
+
+/// The internal entities a DOCTYPE declares (`<!ENTITY id "tag:…">`),
+/// taken literally: a value's own references are not expanded again.
+/// Parameter and external entities are ignored.
+fn declared_entities(doctype: &str) -> Vec<(String, String)> {
+    let mut entities = Vec::new();
+    let mut rest = doctype;
+    while let Some(at) = rest.find("<!ENTITY") {
+        rest = &rest[at + "<!ENTITY".len()..];
+        let declaration = rest.trim_start();
+        let name_end = declaration
+            .find(char::is_whitespace)
+            .unwrap_or(declaration.len());
+        let name = &declaration[..name_end];
+        let value = declaration[name_end..].trim_start();
+        let Some(quote) = value.chars().next().filter(|c| matches!(c, '"' | '\'')) else {
+            continue;
+        };
+        let Some(end) = value[1..].find(quote) else {
+            break;
+        };
+        let valid = name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':'))
+            && !name.is_empty();
+        if valid && entities.len() < MOST_ENTITIES {
+            entities.push((name.to_owned(), value[1..1 + end].to_owned()));
+        }
+    }
+    entities
 }
 
 /// Text onto a capture: the first piece taken whole (one allocation of
