@@ -531,6 +531,22 @@ mod tests {
         assert!(doc.bozo.is_some());
     }
 
+    /// Text before a child element is still the element's value; a
+    /// document with no element at all is flagged.
+    #[test]
+    fn mixed_content_and_documents_without_a_root() {
+        let rss = r#"<rss version="2.0"><channel><item><title>t</title>
+            <category>Example category <image><url>http://x.example/a.jpg</url></image></category>
+            </item></channel></rss>"#;
+        let doc = feed::parse_text(rss, BASE, feed::Options::default()).unwrap();
+        assert_eq!(
+            doc.entries[0].common.tags[0].term.as_deref(),
+            Some("Example category")
+        );
+        let empty = feed::parse_text("<!-- nothing here -->", BASE, feed::Options::default());
+        assert!(empty.is_err() || empty.unwrap().bozo.is_some());
+    }
+
     #[test]
     fn bad_bodies_say_what_is_wrong() {
         assert_eq!(parse_feed(b"", None, BASE), Err(ParseError::Empty));

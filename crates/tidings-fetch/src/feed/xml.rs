@@ -319,6 +319,9 @@ pub fn parse<'a>(src: &'a str, base_url: &'a str, options: Options) -> Document 
             _ => {}
         }
     }
+    if !root_seen {
+        parser.flag("the document has no root element".to_owned());
+    }
     if parser.frames.len() > 1 {
         parser.flag("the document ends inside an element".to_owned());
         parser.doc.truncated = true;
@@ -737,8 +740,14 @@ impl<'a> Parser<'a> {
                 });
                 return;
             }
-            // A child element: what was being captured is a container.
-            self.capture = None;
+        }
+        // A child element: what was being captured is a container. Text
+        // written before the child (`<category>News <image>…`) is still
+        // the element's value.
+        if let Some(capture) = self.capture.take()
+            && !capture.text.trim().is_empty()
+        {
+            self.finish_capture(capture);
         }
 
         let base = match get(&attrs, "xml:base") {
