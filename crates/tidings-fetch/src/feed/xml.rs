@@ -715,31 +715,31 @@ impl<'a> Parser<'a> {
         let name = self.element_name(qname, start.local_name().into_inner(), known);
 
         // Inside a text construct every element is markup.
-        if let Some(capture) = self.capture.as_mut() {
-            if capture.construct.is_some() {
-                // Written out again from what the XML says, so attribute
-                // values carry their meaning, escaped once.
-                capture.text.push('<');
-                capture.text.push_str(qname);
-                for (key, value) in &attrs {
-                    if key == "xmlns" || key.starts_with("xmlns:") {
-                        continue;
-                    }
-                    capture.text.push(' ');
-                    capture.text.push_str(key);
-                    capture.text.push_str("=\"");
-                    html::escape_attribute_into(value, &mut capture.text);
-                    capture.text.push('"');
+        if let Some(capture) = self.capture.as_mut()
+            && capture.construct.is_some()
+        {
+            // Written out again from what the XML says, so attribute
+            // values carry their meaning, escaped once.
+            capture.text.push('<');
+            capture.text.push_str(qname);
+            for (key, value) in &attrs {
+                if key == "xmlns" || key.starts_with("xmlns:") {
+                    continue;
                 }
-                capture.text.push('>');
-                self.frames.push(Frame {
-                    qname,
-                    name,
-                    base: self.base_rc(),
-                    lang: self.frames.last().and_then(|f| f.lang.clone()),
-                });
-                return;
+                capture.text.push(' ');
+                capture.text.push_str(key);
+                capture.text.push_str("=\"");
+                html::escape_attribute_into(value, &mut capture.text);
+                capture.text.push('"');
             }
+            capture.text.push('>');
+            self.frames.push(Frame {
+                qname,
+                name,
+                base: self.base_rc(),
+                lang: self.frames.last().and_then(|f| f.lang.clone()),
+            });
+            return;
         }
         // A child element: what was being captured is a container. Text
         // written before the child (`<category>News <image>…`) is still
