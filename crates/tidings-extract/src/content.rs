@@ -379,7 +379,7 @@ fn is_teaser_after_label(node: NodeRef<'_, Node>, element: &scraper::node::Eleme
         let (text, links) = text_and_links(node);
         text > 0 && links == text
     };
-    if !matches!(element.name(), "p" | "div" | "li") || !only_a_link(node) {
+    if !matches!(element.name(), "p" | "li") || !only_a_link(node) {
         return false;
     }
     // A bounded look back: a hostile page's ten thousand links cost no more

@@ -184,17 +184,30 @@ pub(crate) fn writes_day_first(document: &Html) -> bool {
         None if !lang.is_empty() && lang != "en" => return true,
         None => {}
     }
-    let text: String = document
-        .root_element()
-        .descendants()
-        .filter(|n| {
-            n.ancestors()
-                .filter_map(|a| a.value().as_element())
-                .all(|e| !is_hidden(e.name()))
-        })
-        .filter_map(|n| n.value().as_text().map(|t| &**t))
-        .collect::<Vec<&str>>()
-        .join(" ");
+    // The visible text, in one walk that skips hidden elements whole.
+    let mut text = String::new();
+    let mut hidden = 0usize;
+    for edge in document.root_element().traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                Node::Element(e) if is_hidden(e.name()) => hidden += 1,
+                Node::Text(t) if hidden == 0 => {
+                    text.push_str(t);
+                    text.push(' ');
+                }
+                _ => {}
+            },
+            Edge::Close(node) => {
+                if node
+                    .value()
+                    .as_element()
+                    .is_some_and(|e| is_hidden(e.name()))
+                {
+                    hidden -= 1;
+                }
+            }
+        }
+    }
     let count = |order: usize| PATTERNS[order].0.find_iter(&text).count();
     count(1) > count(0)
 }

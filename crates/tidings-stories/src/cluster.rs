@@ -60,7 +60,7 @@ impl Story {
     /// Cosine of `e` with the story's embeddings, `e` itself left out when
     /// it is a member's: `None` when nothing else in the story has one.
     fn embedding_cosine(&self, e: &[f32], member: bool) -> Option<f32> {
-        let others = self.embedded - usize::from(member);
+        let others = self.embedded.checked_sub(usize::from(member))?;
         if others == 0 || self.embedding.len() != e.len() {
             return None;
         }
