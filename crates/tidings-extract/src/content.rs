@@ -172,10 +172,14 @@ fn is_furniture_by_name(element: &scraper::node::Element) -> bool {
     // One name that joins both ("relatedContent", "post-navigation",
     // "comment-body") names the furniture; a content name beside a
     // furniture name ("entry-content share-enabled") is content.
-    names
-        .split_whitespace()
-        .any(|name| negative(name) && positive(name))
-        || (negative(&names) && !positive(&names))
+    // Most elements name no furniture: one scan settles them.
+    if !negative(&names) {
+        return false;
+    }
+    !positive(&names)
+        || names
+            .split_whitespace()
+            .any(|name| negative(name) && positive(name))
 }
 
 pub(crate) fn is_block(tag: &str) -> bool {

@@ -17,7 +17,7 @@ pub(crate) fn repair(text: Cow<'_, str>) -> Cow<'_, str> {
     let mut at = 0;
     // A run starts with a character from U+00C2 to U+00F4, which UTF-8
     // writes as 0xC3 and a second byte: look for those bytes only.
-    while let Some(found) = s.as_bytes()[at..].iter().position(|&b| b == 0xC3) {
+    while let Some(found) = memchr::memchr(0xC3, &s.as_bytes()[at..]) {
         let start = at + found;
         match redecode(&s[start..]) {
             Some((decoded, taken)) => {
