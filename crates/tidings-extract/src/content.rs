@@ -431,11 +431,12 @@ impl TextSizes {
             let Node::Text(text) = node.value() else {
                 continue;
             };
-            let text = text.trim();
-            let length = text.chars().count();
-            if (EXCERPT_CHARS.0..=EXCERPT_CHARS.1).contains(&length)
-                && (text.ends_with("...") || text.ends_with('…'))
-            {
+            let text = text.trim_end();
+            if !(text.ends_with("...") || text.ends_with('…')) {
+                continue;
+            }
+            let length = text.trim_start().chars().count();
+            if (EXCERPT_CHARS.0..=EXCERPT_CHARS.1).contains(&length) {
                 for ancestor in node.ancestors().take(EXCERPT_LEVELS) {
                     let entry = excerpts.entry(ancestor.id()).or_default();
                     entry.0 += length;
@@ -702,8 +703,10 @@ fn is_cookie_notice(line: &str) -> bool {
         "this site uses cookies",
         "we use cookies",
     ];
-    let start: String = line.chars().take(30).collect::<String>().to_lowercase();
-    STARTS.iter().any(|s| start.starts_with(s))
+    STARTS.iter().any(|s| {
+        line.get(..s.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(s))
+    })
 }
 
 /// A line that is only a widget's label ("Advertisement", "Share",

@@ -208,9 +208,18 @@ pub(crate) fn writes_day_first(document: &Html) -> bool {
             }
         }
     }
-    let count = |order: usize| PATTERNS[order].0.find_iter(&text).count();
+    // A page's custom shows in its first dates: a bounded read.
+    let mut end = text.len().min(DAY_FIRST_SAMPLE);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let sample = &text[..end];
+    let count = |order: usize| PATTERNS[order].0.find_iter(sample).count();
     count(1) > count(0)
 }
+
+/// Bytes of a page's text read to tell how it writes dates.
+const DAY_FIRST_SAMPLE: usize = 64 * 1024;
 
 fn month_number(name: &str) -> Option<u32> {
     let name = name.to_ascii_lowercase();

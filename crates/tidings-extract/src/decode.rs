@@ -74,10 +74,16 @@ pub(crate) fn limit_depth(html: &str, max: usize) -> &str {
         if name_len == 0 {
             continue;
         }
-        let name =
-            html[start + 1 + name_start..start + 1 + name_start + name_len].to_ascii_lowercase();
-        if is_void(&name) {
-            continue;
+        // Lower-cased on the stack: no void element has a long name.
+        let name = &bytes[start + 1 + name_start..start + 1 + name_start + name_len];
+        let mut lower = [0u8; 10];
+        if name.len() <= lower.len() {
+            let lower = &mut lower[..name.len()];
+            lower.copy_from_slice(name);
+            lower.make_ascii_lowercase();
+            if std::str::from_utf8(lower).is_ok_and(is_void) {
+                continue;
+            }
         }
         if closing {
             depth = depth.saturating_sub(1);

@@ -198,12 +198,14 @@ pub(crate) fn read(document: &Html, url: Option<&Url>) -> (Extracted, Option<Str
             .flatten()
             .find(|d| d.date_naive() == day)
     };
+    let day_first = std::cell::OnceCell::new();
     let printed = |written: Written| {
         let day = match written.other {
             Some(other)
                 if in_metadata(written.date).is_none()
                     && (in_metadata(other).is_some()
-                        || (written.other_is_day_first && writes_day_first(document))) =>
+                        || (written.other_is_day_first
+                            && *day_first.get_or_init(|| writes_day_first(document)))) =>
             {
                 other
             }
