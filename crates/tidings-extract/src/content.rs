@@ -368,7 +368,8 @@ fn is_left_out(
     }
     let left_out = is_furniture(node, sizes)
         || is_link_list(node, element)
-        || is_teaser_after_label(node, element);
+        || is_teaser_after_label(node, element)
+        || is_link_teaser(node, element);
     sizes.left_out.insert(node.id(), left_out);
     left_out
 }
@@ -393,7 +394,17 @@ fn is_teaser_after_label(node: NodeRef<'_, Node>, element: &scraper::node::Eleme
         .take(TEASER_RUN)
         .find(|s| !only_a_link(*s))
         .and_then(ElementRef::wrap)
-        .is_some_and(|label| is_furniture_label(&label.text().collect::<String>()))
+        .is_some_and(|label| is_teaser_label(&label.text().collect::<String>()))
+}
+
+/// A line that introduces links to other articles: "You may also like…",
+/// "Don't miss", "See also".
+fn is_teaser_label(line: &str) -> bool {
+    let line = line.trim_matches(|c: char| !c.is_alphanumeric());
+    is_teaser_heading(line)
+        || ["don't miss", "don’t miss", "see also", "read more"]
+            .iter()
+            .any(|label| line.eq_ignore_ascii_case(label))
 }
 
 /// A block that is mostly links inside the article: "Related coverage",
@@ -735,9 +746,68 @@ fn is_furniture_label(line: &str) -> bool {
         "print",
         "email",
         "comments",
+        "don't miss",
+        "don’t miss",
+        "see also",
+        "like this",
+        "like loading...",
+        "loading...",
     ];
     let line = line.trim_matches(|c: char| !c.is_alphanumeric() && c != '.');
-    line.len() <= 24 && LABELS.iter().any(|label| line.eq_ignore_ascii_case(label))
+    (line.len() <= 24 && LABELS.iter().any(|label| line.eq_ignore_ascii_case(label)))
+        || is_gallery_counter(line)
+}
+
+/// "Image 2 of 5": a slideshow's counter.
+fn is_gallery_counter(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let number = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit());
+    matches!(
+        words.as_slice(),
+        [kind, n, of, m] if ["image", "photo", "picture", "slide"]
+            .iter()
+            .any(|k| kind.eq_ignore_ascii_case(k))
+            && number(n)
+            && of.eq_ignore_ascii_case("of")
+            && number(m)
+    )
+}
+
+/// A paragraph that points at another article: "Read more: …", "Related:
+/// …", "Also on …" followed by its link, or a link alone in capitals (the
+/// inline "related" headlines of many news sites).
+fn is_link_teaser(node: NodeRef<'_, Node>, element: &scraper::node::Element) -> bool {
+    const MARKERS: &[&str] = &[
+        "read more:",
+        "read more :",
+        "see more:",
+        "related:",
+        "also read:",
+        "read also:",
+        "also on ",
+        "more:",
+    ];
+    if !matches!(element.name(), "p" | "li") {
+        return false;
+    }
+    let (text, links) = text_and_links(node);
+    if text == 0 || links * 2 < text {
+        return false;
+    }
+    let Some(element) = ElementRef::wrap(node) else {
+        return false;
+    };
+    let line: String = element.text().collect();
+    let line = line.trim();
+    let start: String = line.chars().take(12).collect::<String>().to_lowercase();
+    if MARKERS.iter().any(|m| start.starts_with(m)) {
+        return true;
+    }
+    let letters = line.chars().filter(|c| c.is_alphabetic());
+    let (upper, all) = letters.fold((0, 0), |(u, a), c| {
+        (u + usize::from(c.is_uppercase()), a + 1)
+    });
+    links == text && line.split_whitespace().count() >= 4 && upper * 10 >= all * 9
 }
 
 /// Serializes `node` as HTML, leaving furniture and the headline out and
@@ -1158,6 +1228,29 @@ mod tests {
         )));
         assert!(!is_furniture_by_name(&element("article-body")));
         assert!(is_furniture_by_name(&element("share-tools")));
+    }
+
+    /// Inline pointers to other articles ("Read more: …", a linked
+    /// headline in capitals), a "Don't miss" label and a slideshow's
+    /// counter are not the article; a linked sentence in it is.
+    #[test]
+    fn inline_teasers_and_gallery_counters_go() {
+        let story = "The plague case was confirmed on Tuesday, and officials said the risk of spread was low. ";
+        let html = format!(
+            "<html><body><div class=article><p>{s}</p>\
+             <p><strong><a href=/a>CO-FOUNDER PROUD OF EMPLOYEES LIVING THE DREAM</a></strong></p>\
+             <p>READ MORE: <a href=/b>China plague outbreak confirmed in Beijing</a></p>\
+             <p>{s}</p><p>Don't miss</p><p>Image 2 of 5</p>\
+             <p><a href=/c>The health ministry's full statement on the case</a></p>\
+             <p>{s}</p></div></body></html>",
+            s = story.repeat(2),
+        );
+        let document = Html::parse_document(&html);
+        let text = main_content(&document, None).text;
+        for absent in ["CO-FOUNDER", "China plague", "Don't miss", "Image 2 of 5"] {
+            assert!(!text.contains(absent), "{absent} in {text}");
+        }
+        assert!(text.contains("full statement on the case"), "{text}");
     }
 
     #[test]
