@@ -19,6 +19,9 @@ use crate::{App, AppError, Result};
 const STORY_SOURCES: i64 = 24;
 /// Sentences retrieved for the model to reword.
 const MODEL_PASSAGES: usize = 6;
+/// How recent a story must be (hours) for a pass to have the model word
+/// its highlights: the front page's.
+const STORY_HOURS: i64 = 48;
 /// Longest question taken, in characters.
 pub const MAX_QUESTION: usize = 300;
 
@@ -81,6 +84,78 @@ impl App {
                 })
             })
             .collect())
+    }
+
+    /// Has the configured model word the highlights of up to `limit` of
+    /// the top stories whose highlights it has not seen yet (a story's
+    /// sources change, and so its highlights: the model is asked again).
+    /// The reply is kept as it came; whether it holds up is checked when a
+    /// page shows it ([`App::story_model_highlights`]). Returns how many
+    /// stories the model was asked about. Does nothing without a model.
+    pub async fn reword_story_highlights(&self, limit: usize) -> Result<usize> {
+        let Some(llm) = &self.llm else { return Ok(0) };
+        let mut asked = 0;
+        for story in self.top_stories(STORY_HOURS, limit).await? {
+            let quotes = self.story_highlights(story.id).await?;
+            // One article's highlights are its own, worded already.
+            let articles: std::collections::HashSet<ArticleId> =
+                quotes.iter().map(|q| q.article).collect();
+            if articles.len() < 2 {
+                continue;
+            }
+            let texts: Vec<&str> = quotes.iter().map(|q| q.text.as_str()).collect();
+            let key = story_highlights_key(llm, &texts);
+            if self.store.cached_reply(&key).await?.is_some() {
+                continue;
+            }
+            let title = story.title.clone().unwrap_or_default();
+            match llm.chat(&highlights_messages(&title, &texts)).await {
+                Ok(reply) => {
+                    self.store
+                        .cache_reply(&key, &reply, self.clock.now())
+                        .await?;
+                    asked += 1;
+                }
+                // Unavailable or over budget: try again on a later pass.
+                Err(error) => {
+                    tracing::warn!(%error, "the model did not word a story's highlights");
+                    break;
+                }
+            }
+        }
+        Ok(asked)
+    }
+
+    /// The model's wording of a story's highlights (`quotes`, from
+    /// [`App::story_highlights`]), each sentence with the quotes it rests
+    /// on; empty when no model is configured, none has been asked about
+    /// these quotes yet, or its wording does not hold up. Never calls the
+    /// model: pages do not wait for it.
+    pub async fn story_model_highlights(&self, quotes: &[Quote]) -> Vec<GeneratedSentence> {
+        let Some(llm) = &self.llm else {
+            return Vec::new();
+        };
+        let texts: Vec<&str> = quotes.iter().map(|q| q.text.as_str()).collect();
+        let Ok(Some(reply)) = self
+            .store
+            .cached_reply(&story_highlights_key(llm, &texts))
+            .await
+        else {
+            return Vec::new();
+        };
+        match check_bullets(&reply, &texts) {
+            Ok(bullets) => bullets
+                .into_iter()
+                .map(|b| GeneratedSentence {
+                    text: b.text,
+                    quotes: b.cites.iter().map(|&i| quotes[i].clone()).collect(),
+                })
+                .collect(),
+            Err(why) => {
+                tracing::debug!(?why, "the model's story highlights are not grounded");
+                Vec::new()
+            }
+        }
     }
 
     /// Has the configured model reword the highlights of up to `limit`
@@ -275,6 +350,20 @@ impl App {
             }
         }
     }
+}
+
+/// What a story's worded highlights are cached under: the model and the
+/// quotes it was given, so new sources mean a new wording.
+fn story_highlights_key(llm: &LlmClient, texts: &[&str]) -> String {
+    let mut hasher = Sha256::new();
+    for part in [llm.model(), "story highlights"]
+        .into_iter()
+        .chain(texts.iter().copied())
+    {
+        hasher.update(part.as_bytes());
+        hasher.update([0]);
+    }
+    hex::encode(hasher.finalize())
 }
 
 fn checked(question: &str) -> Result<&str> {

@@ -23,8 +23,11 @@ pub async fn run_worker(app: App, tick: Duration, cancel: CancellationToken) {
             let polled = app.fetch_due_until(false, &(), &cancel).await?;
             let extracted = app.extract_pending(&cancel).await?;
             let placed = app.place_stories(&cancel).await?;
-            // The optional model rewords a few articles' highlights a pass.
+            // The optional model rewords a few articles' and top stories'
+            // highlights a pass.
             app.reword_highlights(REWORD_PER_PASS).await?;
+            app.reword_story_highlights(REWORD_PER_PASS as usize)
+                .await?;
             app.prune_accounts_state().await?;
             app.tidy_search_index().await?;
             Ok::<_, crate::AppError>((polled, extracted, placed))

@@ -21,7 +21,8 @@ use tidings_store::testing::TestDatabase;
 
 tidings_store::on_both_databases!(
     a_model_rewords_answers_and_failures_fall_back,
-    a_model_rewords_highlights_only_when_grounded
+    a_model_rewords_highlights_only_when_grounded,
+    a_model_words_story_highlights_once_and_only_when_grounded
 );
 
 const TEXT: &str = "The council voted on Tuesday to rebuild the harbour wall at a cost of four million pounds. \
@@ -43,6 +44,22 @@ async fn chat(State(fake): State<Fake>, body: String) -> axum::response::Respons
                       - Work starts in March and should take two years [2]"
         }
         "refuse" => "NOT IN SOURCES",
+        // Each of the first two numbered sentences it is given, as a bullet.
+        "echo" => {
+            let asked = request["messages"][1]["content"].as_str().unwrap();
+            let bullets: Vec<String> = ["[1] ", "[2] "]
+                .iter()
+                .filter_map(|n| asked.lines().find_map(|l| l.strip_prefix(n)))
+                .enumerate()
+                .map(|(i, s)| format!("- {s} [{}]", i + 1))
+                .collect();
+            let reply = serde_json::json!({"choices": [{"index": 0, "message": {"role": "assistant", "content": bullets.join("\n")}}]});
+            return (
+                [(header::CONTENT_TYPE, "application/json")],
+                reply.to_string(),
+            )
+                .into_response();
+        }
         "invent" => "The prime minister paid for the wall with lottery money [1].",
         "slow" => {
             tokio::time::sleep(Duration::from_secs(3)).await;
@@ -227,4 +244,72 @@ async fn a_model_rewords_highlights_only_when_grounded(db: &TestDatabase) {
         second.model_highlights.is_empty() && !second.highlights.is_empty(),
         "{second:?}"
     );
+}
+
+/// A story told by two outlets: the model words its highlights once (a
+/// pass asks, the page only reads what was kept), each sentence citing the
+/// outlets' quotes; a wording its quotes do not support is not shown.
+async fn a_model_words_story_highlights_once_and_only_when_grounded(db: &TestDatabase) {
+    let (base, fake) = fake_server().await;
+    let model = |name: &str| {
+        let mut config = LlmConfig::new(base.as_str(), name);
+        config.stream = false;
+        config.retries = 0;
+        Some(config)
+    };
+    let app = app_with(db, model("echo"));
+    let first = article(db, &app).await;
+    // Another outlet's take, long enough to stand without extraction.
+    let feed = app.follow_url("https://coast.example/rss").await.unwrap();
+    let now = Utc::now();
+    let ids = IdGenerator::new();
+    let entry = FeedEntry {
+        guid: "c1".into(),
+        url: Some("https://coast.example/c1".into()),
+        url_key: Some("coast.example/c1".into()),
+        content_hash: "c1".into(),
+        title: Some("Harbour wall rebuild approved by council".into()),
+        content: Some(
+            "<p>Councillors approved a four million pound plan on Tuesday to rebuild the harbour wall. \
+             The mayor said work on the harbour wall would begin in March. \
+             Local fishermen said the storms had left the harbour exposed all winter.</p>"
+                .repeat(4),
+        ),
+        published_at: Some(now - TimeDelta::minutes(30)),
+        ..FeedEntry::default()
+    };
+    db.store()
+        .insert_entries(&feed, &[entry], now, || ArticleId(ids.next(now)))
+        .await
+        .unwrap();
+    app.place_stories(&tokio_util::sync::CancellationToken::new())
+        .await
+        .unwrap();
+    let (story, _) = app.article(first.id).await.unwrap().placement.unwrap();
+    let quotes = app.story_highlights(story).await.unwrap();
+    let outlets: std::collections::BTreeSet<_> = quotes.iter().map(|q| q.article).collect();
+    assert!(outlets.len() >= 2, "two outlets tell the story: {quotes:?}");
+    assert!(
+        app.story_model_highlights(&quotes).await.is_empty(),
+        "not asked yet"
+    );
+
+    let calls = fake.calls.load(Ordering::SeqCst);
+    assert_eq!(app.reword_story_highlights(10).await.unwrap(), 1);
+    let worded = app.story_model_highlights(&quotes).await;
+    assert_eq!(worded.len(), 2, "{worded:?}");
+    assert_eq!(worded[0].text, quotes[0].text);
+    assert_eq!(worded[0].quotes, vec![quotes[0].clone()]);
+    // Kept: neither a page nor the next pass asks again.
+    assert_eq!(app.reword_story_highlights(10).await.unwrap(), 0);
+    assert_eq!(fake.calls.load(Ordering::SeqCst), calls + 1);
+
+    // A model that invents is asked, and not shown.
+    let inventive = app_with(db, model("invent"));
+    assert_eq!(inventive.reword_story_highlights(10).await.unwrap(), 1);
+    assert!(inventive.story_model_highlights(&quotes).await.is_empty());
+    // No model: nothing asked, nothing shown.
+    let offline = app_with(db, None);
+    assert_eq!(offline.reword_story_highlights(10).await.unwrap(), 0);
+    assert!(offline.story_model_highlights(&quotes).await.is_empty());
 }

@@ -45,6 +45,9 @@ struct StoryPage {
     story: StoryView,
     entries: Vec<CoverageView>,
     highlights: Vec<QuoteView>,
+    /// The model's wording of the highlights, each sentence with the quotes
+    /// it rests on (empty without a model).
+    worded: Vec<(String, Vec<QuoteView>)>,
     ask: AskView,
     comments: CommentsView,
     tags: Vec<TagView>,
@@ -404,6 +407,7 @@ pub async fn story_page(
     let comments = comments_view(&state, &visitor, CommentTarget::Story(id), &ask).await?;
     let entries = state.app.story_coverage(id).await?;
     let highlights = state.app.story_highlights(id).await?;
+    let worded = state.app.story_model_highlights(&highlights).await;
     let question = ask.q.unwrap_or_default();
     let answer = if question.trim().is_empty() {
         None
@@ -417,6 +421,15 @@ pub async fn story_page(
             story: StoryView::new(&story, now),
             entries: entries.iter().map(|i| CoverageView::new(i, now)).collect(),
             highlights: highlights.iter().map(QuoteView::new).collect(),
+            worded: worded
+                .iter()
+                .map(|s| {
+                    (
+                        s.text.clone(),
+                        s.quotes.iter().map(QuoteView::new).collect(),
+                    )
+                })
+                .collect(),
             ask: AskView::new(format!("/stories/{id}"), "story", &question, answer),
             comments,
             tags: state

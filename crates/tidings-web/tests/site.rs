@@ -17,7 +17,8 @@ tidings_store::on_both_databases!(
     pages_show_articles,
     stories_show_on_pages,
     lists_page_with_stable_cursors,
-    unknown_pages_are_real_404s
+    unknown_pages_are_real_404s,
+    a_story_page_shows_the_models_wording_with_its_sources
 );
 
 async fn get(router: &Router, path: &str) -> (StatusCode, axum::http::HeaderMap, String) {
@@ -585,4 +586,108 @@ async fn unknown_pages_are_real_404s(db: &TestDatabase) {
             "{path}: {body}"
         );
     }
+}
+
+/// A local stand-in for an OpenAI-compatible chat endpoint that words
+/// highlights faithfully: each of the first two sentences it is given, as
+/// a bullet citing it.
+async fn echoing_model() -> String {
+    async fn chat(body: String) -> axum::response::Response {
+        use axum::response::IntoResponse;
+        let request: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let asked = request["messages"][1]["content"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let bullets: Vec<String> = ["[1] ", "[2] "]
+            .iter()
+            .filter_map(|n| asked.lines().find_map(|l| l.strip_prefix(n)))
+            .enumerate()
+            .map(|(i, s)| format!("- {s} [{}]", i + 1))
+            .collect();
+        let reply = serde_json::json!({"choices": [{"index": 0,
+            "message": {"role": "assistant", "content": bullets.join("\n")}}]});
+        (
+            [(header::CONTENT_TYPE, "application/json")],
+            reply.to_string(),
+        )
+            .into_response()
+    }
+    let router = Router::new().route("/v1/chat/completions", axum::routing::post(chat));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    format!("http://{addr}/v1")
+}
+
+/// With a model, a story's highlights are the model's wording, each
+/// sentence citing the outlet it rests on, and the outlets' own sentences
+/// stay one click away.
+async fn a_story_page_shows_the_models_wording_with_its_sources(db: &TestDatabase) {
+    let mut config = AppConfig::new(db.url());
+    let mut llm = tidings_ai::llm::LlmConfig::new(&echoing_model().await, "echo");
+    llm.stream = false;
+    llm.retries = 0;
+    config.llm = Some(llm);
+    let now = Utc::now();
+    let app = App::with_store(db.store().clone(), config, Arc::new(ManualClock::new(now))).unwrap();
+    let router = tidings_web::router(app.clone());
+    let ids = IdGenerator::new();
+    for (host, title, body) in [
+        (
+            "paper.example",
+            "Harbour wall to be rebuilt",
+            "The council voted on Tuesday to rebuild the harbour wall at a cost of four million \
+             pounds. Work starts in March and should take two years, the mayor said. Fishermen \
+             welcomed the decision after a winter of storms. ",
+        ),
+        (
+            "coast.example",
+            "Harbour wall rebuild approved by council",
+            "Councillors approved a four million pound plan on Tuesday to rebuild the harbour \
+             wall. The mayor said work on the harbour wall would begin in March. Local fishermen \
+             said the storms had left the harbour exposed all winter. ",
+        ),
+    ] {
+        let feed = app
+            .follow_url(&format!("https://{host}/rss"))
+            .await
+            .unwrap();
+        let entry = FeedEntry {
+            guid: "1".into(),
+            url: Some(format!("https://{host}/1")),
+            url_key: Some(format!("{host}/1")),
+            content_hash: host.into(),
+            title: Some(title.into()),
+            content: Some(format!("<p>{}</p>", body.repeat(4))),
+            published_at: Some(now - TimeDelta::minutes(30)),
+            ..FeedEntry::default()
+        };
+        db.store()
+            .insert_entries(&feed, &[entry], now, || ArticleId(ids.next(now)))
+            .await
+            .unwrap();
+    }
+    app.place_stories(&tokio_util::sync::CancellationToken::new())
+        .await
+        .unwrap();
+    let story = app.latest_articles(1).await.unwrap()[0].id;
+    let (story, _) = app.article(story).await.unwrap().placement.unwrap();
+    let path = format!("/stories/{story}");
+
+    let (_, _, before) = get(&router, &path).await;
+    assert!(
+        !before.contains("Worded by a language model"),
+        "not asked yet"
+    );
+    assert_eq!(app.reword_story_highlights(10).await.unwrap(), 1);
+    let (status, _, page) = get(&router, &path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Worded by a language model from these sentences of the outlets"),
+        "{page}"
+    );
+    let highlights = &page[page.find("id=\"highlights-title\"").unwrap()..];
+    let highlights = &highlights[..highlights.find("</aside>").unwrap()];
+    assert!(highlights.matches("<cite>").count() >= 4, "{highlights}");
 }
