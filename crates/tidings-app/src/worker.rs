@@ -13,8 +13,10 @@ const WIND_DOWN: Duration = Duration::from_secs(20);
 
 /// Polls due feeds every `tick` until `cancel` fires. A pass that fails
 /// (the database is unreachable) is logged and retried on the next tick.
-/// Articles whose highlights the optional model rewords per worker pass.
+/// Articles, and top stories, whose highlights the optional model words
+/// per worker pass.
 const REWORD_PER_PASS: i64 = 20;
+const STORIES_WORDED_PER_PASS: usize = 20;
 
 pub async fn run_worker(app: App, tick: Duration, cancel: CancellationToken) {
     tracing::info!(tick_secs = tick.as_secs(), "feed worker started");
@@ -26,8 +28,7 @@ pub async fn run_worker(app: App, tick: Duration, cancel: CancellationToken) {
             // The optional model rewords a few articles' and top stories'
             // highlights a pass.
             app.reword_highlights(REWORD_PER_PASS).await?;
-            app.reword_story_highlights(REWORD_PER_PASS as usize)
-                .await?;
+            app.reword_story_highlights(STORIES_WORDED_PER_PASS).await?;
             app.prune_accounts_state().await?;
             app.tidy_search_index().await?;
             Ok::<_, crate::AppError>((polled, extracted, placed))
