@@ -11,13 +11,13 @@ use crate::App;
 /// their claims are released rather than left to expire.
 const WIND_DOWN: Duration = Duration::from_secs(20);
 
-/// Polls due feeds every `tick` until `cancel` fires. A pass that fails
-/// (the database is unreachable) is logged and retried on the next tick.
 /// Articles, and top stories, whose highlights the optional model words
 /// per worker pass.
 const REWORD_PER_PASS: i64 = 20;
 const STORIES_WORDED_PER_PASS: usize = 20;
 
+/// Polls due feeds every `tick` until `cancel` fires. A pass that fails
+/// (the database is unreachable) is logged and retried on the next tick.
 pub async fn run_worker(app: App, tick: Duration, cancel: CancellationToken) {
     tracing::info!(tick_secs = tick.as_secs(), "feed worker started");
     while !cancel.is_cancelled() {
