@@ -170,6 +170,24 @@ fn random_bytes_never_panic() {
     }
 }
 
+/// Found by `cargo fuzz run feed_parser`: a second byte-order mark after
+/// the first, then a tag, once sliced the document through a character.
+#[test]
+fn a_second_byte_order_mark_is_survived() {
+    let _ = tidings_fetch::parse_feed(
+        b"\xef\xbb\xbf\xef\xbb\xbf<>",
+        None,
+        "https://fuzz.example/feed",
+    );
+    let feed = tidings_fetch::parse_feed(
+        b"\xef\xbb\xbf\xef\xbb\xbf<rss version=\"2.0\"><channel><title>T</title></channel></rss>",
+        None,
+        "https://fuzz.example/feed",
+    )
+    .unwrap();
+    assert_eq!(feed.title.as_deref(), Some("T"));
+}
+
 #[test]
 fn deep_nesting_and_entity_bombs_are_survived() {
     let depth = 50_000;

@@ -185,6 +185,10 @@ struct Binding<'a> {
 
 /// Parses an XML feed (already UTF-8) fetched from `base_url`.
 pub fn parse<'a>(src: &'a str, base_url: &'a str, options: Options) -> Document {
+    // quick-xml skips a byte-order mark it meets first, and its positions
+    // then no longer match the text: a mark left after decoding (a
+    // document with two) goes before it starts.
+    let src = src.trim_start_matches('\u{feff}');
     // The plain reader, not quick-xml's namespace-resolving one: feeds
     // declare few namespaces, and resolving them here, only where a name or
     // an attribute needs it, costs a third of what resolving every event
@@ -233,7 +237,7 @@ pub fn parse<'a>(src: &'a str, base_url: &'a str, options: Options) -> Document 
         match event {
             Event::Start(start) => {
                 let after = reader.buffer_position() as usize;
-                let raw = &src[before.min(after)..after];
+                let raw = tag_text(src, before, after);
                 let depth = parser.frames.len() + 1;
                 // Most elements carry no attributes: skip the work then.
                 let attrs = if start.attributes_raw().trim().is_empty() {
@@ -250,7 +254,7 @@ pub fn parse<'a>(src: &'a str, base_url: &'a str, options: Options) -> Document 
             }
             Event::End(end) => {
                 let after = reader.buffer_position() as usize;
-                let raw = &src[before.min(after)..after];
+                let raw = tag_text(src, before, after);
                 parser.end(end.name().0, raw);
             }
             Event::Text(text) => {
@@ -1843,6 +1847,15 @@ impl Geometry {
             dims,
         }
     }
+}
+
+/// The text of the tag the reader just read, between its positions before
+/// and after it; never a slice through a character, whatever the reader's
+/// positions say about broken input.
+fn tag_text(src: &str, before: usize, after: usize) -> &str {
+    let (from, to) = (before.min(after), after.min(src.len()));
+    src.get(from..to)
+        .unwrap_or_else(|| &src[src.floor_char_boundary(from)..src.floor_char_boundary(to)])
 }
 
 /// Bytes that references to declared entities may expand to in one
