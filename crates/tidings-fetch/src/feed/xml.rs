@@ -1853,9 +1853,15 @@ impl Geometry {
 /// and after it; never a slice through a character, whatever the reader's
 /// positions say about broken input.
 fn tag_text(src: &str, before: usize, after: usize) -> &str {
-    let (from, to) = (before.min(after), after.min(src.len()));
-    src.get(from..to)
-        .unwrap_or_else(|| &src[src.floor_char_boundary(from)..src.floor_char_boundary(to)])
+    let floor = |mut at: usize| {
+        at = at.min(src.len());
+        while !src.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    let (from, to) = (floor(before.min(after)), floor(after));
+    &src[from..to]
 }
 
 /// Bytes that references to declared entities may expand to in one
