@@ -12,5 +12,12 @@ fuzz_target!(|data: &[u8]| {
     let _ = tidings_fetch::feed::text_of_html(&html);
     let clean = tidings_fetch::feed::clean_html(html, base, true).to_ascii_lowercase();
     assert!(!clean.contains("<script"), "{clean}");
-    assert!(!clean.contains("=\"javascript:"), "{clean}");
+    // A `javascript:` URL in an attribute, that is inside a tag: the
+    // sanitizer escapes `<` in text, so a raw `<` always opens one. The same
+    // characters in text are only text.
+    for (at, _) in clean.match_indices("=\"javascript:") {
+        let before = &clean[..at];
+        let in_tag = before.rfind('<') > before.rfind('>');
+        assert!(!in_tag, "{clean}");
+    }
 });
