@@ -314,15 +314,7 @@ impl App {
         retrieved: &[Cited],
     ) -> Option<Vec<GroundedSentence>> {
         let texts: Vec<&str> = retrieved.iter().map(|c| c.text.as_str()).collect();
-        let mut hasher = Sha256::new();
-        for part in [llm.model(), "answer", &question.to_lowercase()]
-            .into_iter()
-            .chain(texts.iter().copied())
-        {
-            hasher.update(part.as_bytes());
-            hasher.update([0]);
-        }
-        let key = hex::encode(hasher.finalize());
+        let key = cache_key(llm, &["answer", &question.to_lowercase()], &texts);
         let reply = match self.store.cached_reply(&key).await {
             Ok(Some(reply)) => reply,
             _ => match llm.chat(&answer_messages(question, &texts)).await {
@@ -352,18 +344,23 @@ impl App {
     }
 }
 
-/// What a story's worded highlights are cached under: the model and the
-/// quotes it was given, so new sources mean a new wording.
-fn story_highlights_key(llm: &LlmClient, texts: &[&str]) -> String {
+/// What a model's reply is cached under: the model, what was asked and the
+/// passages it was given, so new passages mean a new reply.
+fn cache_key(llm: &LlmClient, asked: &[&str], passages: &[&str]) -> String {
     let mut hasher = Sha256::new();
-    for part in [llm.model(), "story highlights"]
-        .into_iter()
-        .chain(texts.iter().copied())
+    for part in std::iter::once(llm.model())
+        .chain(asked.iter().copied())
+        .chain(passages.iter().copied())
     {
         hasher.update(part.as_bytes());
         hasher.update([0]);
     }
     hex::encode(hasher.finalize())
+}
+
+/// What a story's worded highlights are cached under.
+fn story_highlights_key(llm: &LlmClient, texts: &[&str]) -> String {
+    cache_key(llm, &["story highlights"], texts)
 }
 
 fn checked(question: &str) -> Result<&str> {

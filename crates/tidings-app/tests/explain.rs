@@ -86,24 +86,57 @@ async fn fake_server() -> (String, Fake) {
     (format!("http://{addr}/v1"), fake)
 }
 
-async fn article(db: &TestDatabase, app: &App) -> Article {
+/// Publishes one entry (`https://{host}/{id}`) in `host`'s feed.
+async fn publish(
+    db: &TestDatabase,
+    app: &App,
+    (host, id): (&str, &str),
+    title: &str,
+    content: String,
+    published: chrono::DateTime<Utc>,
+) {
     let now = Utc::now();
-    let feed = app.follow_url("https://paper.example/rss").await.unwrap();
+    let feed = app
+        .follow_url(&format!("https://{host}/rss"))
+        .await
+        .unwrap();
     let ids = IdGenerator::new();
     let entry = FeedEntry {
-        guid: "1".into(),
-        url: Some("https://paper.example/1".into()),
-        url_key: Some("paper.example/1".into()),
-        content_hash: "1".into(),
-        title: Some("Harbour wall to be rebuilt".into()),
-        content: Some(format!("<p>{}</p>", TEXT.repeat(4))),
-        published_at: Some(now - TimeDelta::hours(1)),
+        guid: id.into(),
+        url: Some(format!("https://{host}/{id}")),
+        url_key: Some(format!("{host}/{id}")),
+        content_hash: id.into(),
+        title: Some(title.into()),
+        content: Some(content),
+        published_at: Some(published),
         ..FeedEntry::default()
     };
     db.store()
         .insert_entries(&feed, &[entry], now, || ArticleId(ids.next(now)))
         .await
         .unwrap();
+}
+
+/// A chat model at `base`, asked once (no retries), without streaming.
+fn model_at(base: &str, name: &str) -> Option<LlmConfig> {
+    let mut config = LlmConfig::new(base, name);
+    config.stream = false;
+    config.retries = 0;
+    Some(config)
+}
+
+async fn article(db: &TestDatabase, app: &App) -> Article {
+    let published = Utc::now() - TimeDelta::hours(1);
+    let content = format!("<p>{}</p>", TEXT.repeat(4));
+    publish(
+        db,
+        app,
+        ("paper.example", "1"),
+        "Harbour wall to be rebuilt",
+        content,
+        published,
+    )
+    .await;
     let id = app.latest_articles(1).await.unwrap()[0].id;
     app.article(id).await.unwrap()
 }
@@ -131,11 +164,10 @@ async fn a_model_rewords_answers_and_failures_fall_back(db: &TestDatabase) {
 
     let (base, fake) = fake_server().await;
     let model = |name: &str| {
-        let mut config = LlmConfig::new(base.as_str(), name);
-        config.stream = false;
-        config.timeout = Duration::from_millis(500);
-        config.retries = 0;
-        Some(config)
+        model_at(&base, name).map(|mut config| {
+            config.timeout = Duration::from_millis(500);
+            config
+        })
     };
     let good = app_with(db, model("good"));
     match good.ask_article(&article, QUESTION).await.unwrap() {
@@ -174,12 +206,7 @@ async fn a_model_rewords_answers_and_failures_fall_back(db: &TestDatabase) {
 
 async fn a_model_rewords_highlights_only_when_grounded(db: &TestDatabase) {
     let (base, _) = fake_server().await;
-    let model = |name: &str| {
-        let mut config = LlmConfig::new(base.as_str(), name);
-        config.stream = false;
-        config.retries = 0;
-        Some(config)
-    };
+    let model = |name: &str| model_at(&base, name);
     let app = app_with(db, model("bullets"));
     let first = article(db, &app).await;
     app.place_stories(&tokio_util::sync::CancellationToken::new())
@@ -213,26 +240,16 @@ async fn a_model_rewords_highlights_only_when_grounded(db: &TestDatabase) {
         .await
         .unwrap();
     let inventive = app_with(db, model("invent"));
-    let feed = inventive
-        .follow_url("https://other.example/rss")
-        .await
-        .unwrap();
-    let now = Utc::now();
-    let ids = IdGenerator::new();
-    let entry = FeedEntry {
-        guid: "2".into(),
-        url: Some("https://other.example/2".into()),
-        url_key: Some("other.example/2".into()),
-        content_hash: "2".into(),
-        title: Some("Harbour wall plan".into()),
-        content: Some(format!("<p>{}</p>", [TEXT; 3].join(" "))),
-        published_at: Some(now),
-        ..FeedEntry::default()
-    };
-    db.store()
-        .insert_entries(&feed, &[entry], now, || ArticleId(ids.next(now)))
-        .await
-        .unwrap();
+    let content = format!("<p>{}</p>", [TEXT; 3].join(" "));
+    publish(
+        db,
+        &inventive,
+        ("other.example", "2"),
+        "Harbour wall plan",
+        content,
+        Utc::now(),
+    )
+    .await;
     // The first app holds the story engine's lease: it places the article.
     app.place_stories(&tokio_util::sync::CancellationToken::new())
         .await
@@ -251,37 +268,17 @@ async fn a_model_rewords_highlights_only_when_grounded(db: &TestDatabase) {
 /// outlets' quotes; a wording its quotes do not support is not shown.
 async fn a_model_words_story_highlights_once_and_only_when_grounded(db: &TestDatabase) {
     let (base, fake) = fake_server().await;
-    let model = |name: &str| {
-        let mut config = LlmConfig::new(base.as_str(), name);
-        config.stream = false;
-        config.retries = 0;
-        Some(config)
-    };
+    let model = |name: &str| model_at(&base, name);
     let app = app_with(db, model("echo"));
     let first = article(db, &app).await;
     // Another outlet's take, long enough to stand without extraction.
-    let feed = app.follow_url("https://coast.example/rss").await.unwrap();
-    let now = Utc::now();
-    let ids = IdGenerator::new();
-    let entry = FeedEntry {
-        guid: "c1".into(),
-        url: Some("https://coast.example/c1".into()),
-        url_key: Some("coast.example/c1".into()),
-        content_hash: "c1".into(),
-        title: Some("Harbour wall rebuild approved by council".into()),
-        content: Some(
-            "<p>Councillors approved a four million pound plan on Tuesday to rebuild the harbour wall. \
-             The mayor said work on the harbour wall would begin in March. \
-             Local fishermen said the storms had left the harbour exposed all winter.</p>"
-                .repeat(4),
-        ),
-        published_at: Some(now - TimeDelta::minutes(30)),
-        ..FeedEntry::default()
-    };
-    db.store()
-        .insert_entries(&feed, &[entry], now, || ArticleId(ids.next(now)))
-        .await
-        .unwrap();
+    let content = "<p>Councillors approved a four million pound plan on Tuesday to rebuild the harbour wall. \
+         The mayor said work on the harbour wall would begin in March. \
+         Local fishermen said the storms had left the harbour exposed all winter.</p>"
+        .repeat(4);
+    let title = "Harbour wall rebuild approved by council";
+    let published = Utc::now() - TimeDelta::minutes(30);
+    publish(db, &app, ("coast.example", "c1"), title, content, published).await;
     app.place_stories(&tokio_util::sync::CancellationToken::new())
         .await
         .unwrap();

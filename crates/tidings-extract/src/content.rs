@@ -105,13 +105,23 @@ fn class_and_id(element: &scraper::node::Element) -> String {
     names
 }
 
+/// Whether class or id names (lower-cased) mention page furniture.
+fn names_furniture(names: &str) -> bool {
+    NEGATIVE.iter().any(|n| names.contains(n))
+}
+
+/// Whether class or id names (lower-cased) mention content.
+fn names_content(names: &str) -> bool {
+    POSITIVE.iter().any(|p| names.contains(p))
+}
+
 fn class_weight(element: &scraper::node::Element) -> f64 {
     let names = class_and_id(element);
     let mut weight = 0.0;
-    if NEGATIVE.iter().any(|n| names.contains(n)) {
+    if names_furniture(&names) {
         weight -= 25.0;
     }
-    if POSITIVE.iter().any(|p| names.contains(p)) {
+    if names_content(&names) {
         weight += 25.0;
     }
     weight
@@ -167,19 +177,17 @@ fn is_furniture_by_name(element: &scraper::node::Element) -> bool {
         return false;
     }
     let names = class_and_id(element);
-    let negative = |name: &str| NEGATIVE.iter().any(|n| name.contains(n));
-    let positive = |name: &str| POSITIVE.iter().any(|p| name.contains(p));
     // One name that joins both ("relatedContent", "post-navigation",
     // "comment-body") names the furniture; a content name beside a
     // furniture name ("entry-content share-enabled") is content.
     // Most elements name no furniture: one scan settles them.
-    if !negative(&names) {
+    if !names_furniture(&names) {
         return false;
     }
-    !positive(&names)
+    !names_content(&names)
         || names
             .split_whitespace()
-            .any(|name| negative(name) && positive(name))
+            .any(|name| names_furniture(name) && names_content(name))
 }
 
 pub(crate) fn is_block(tag: &str) -> bool {
@@ -327,7 +335,7 @@ fn is_headed_furniture(node: NodeRef<'_, Node>) -> bool {
     // content words in it do not make it content.
     let names = class_and_id(heading.value());
     let text = heading.text().collect::<String>();
-    NEGATIVE.iter().any(|n| names.contains(n))
+    names_furniture(&names)
         || names.contains("widget")
         || is_furniture_label(&text)
         || is_teaser_heading(&text)
@@ -366,10 +374,15 @@ fn is_left_out(
     if let Some(known) = sizes.left_out.get(&node.id()) {
         return *known;
     }
+    // Paragraphs and list items may point at other articles; their text
+    // and link sizes are measured once for both tests.
+    let teaser = || {
+        let own = text_and_links(node);
+        is_teaser_after_label(node, own) || is_link_teaser(node, own)
+    };
     let left_out = is_furniture(node, sizes)
         || is_link_list(node, element)
-        || is_teaser_after_label(node, element)
-        || is_link_teaser(node, element);
+        || (matches!(element.name(), "p" | "li") && teaser());
     sizes.left_out.insert(node.id(), left_out);
     left_out
 }
@@ -378,13 +391,11 @@ fn is_left_out(
 const TEASER_RUN: usize = 30;
 
 /// A paragraph that is only a link, in a run of such paragraphs under a
-/// "You may also like…" line: teasers written as paragraphs.
-fn is_teaser_after_label(node: NodeRef<'_, Node>, element: &scraper::node::Element) -> bool {
-    let only_a_link = |node: NodeRef<'_, Node>| {
-        let (text, links) = text_and_links(node);
-        text > 0 && links == text
-    };
-    if !matches!(element.name(), "p" | "li") || !only_a_link(node) {
+/// "You may also like…" line: teasers written as paragraphs. `own` is the
+/// paragraph's text and link sizes.
+fn is_teaser_after_label(node: NodeRef<'_, Node>, own: (usize, usize)) -> bool {
+    let is_only_a_link = |(text, links): (usize, usize)| text > 0 && links == text;
+    if !is_only_a_link(own) {
         return false;
     }
     // A bounded look back: a hostile page's ten thousand links cost no more
@@ -392,7 +403,7 @@ fn is_teaser_after_label(node: NodeRef<'_, Node>, element: &scraper::node::Eleme
     node.prev_siblings()
         .filter(|s| s.value().is_element())
         .take(TEASER_RUN)
-        .find(|s| !only_a_link(*s))
+        .find(|s| !is_only_a_link(text_and_links(*s)))
         .and_then(ElementRef::wrap)
         .is_some_and(|label| is_teaser_label(&label.text().collect::<String>()))
 }
@@ -776,7 +787,7 @@ fn is_gallery_counter(line: &str) -> bool {
 /// A paragraph that points at another article: "Read more: …", "Related:
 /// …", "Also on …" followed by its link, or a link alone in capitals (the
 /// inline "related" headlines of many news sites).
-fn is_link_teaser(node: NodeRef<'_, Node>, element: &scraper::node::Element) -> bool {
+fn is_link_teaser(node: NodeRef<'_, Node>, (text, links): (usize, usize)) -> bool {
     const MARKERS: &[&str] = &[
         "read more:",
         "read more :",
@@ -787,10 +798,6 @@ fn is_link_teaser(node: NodeRef<'_, Node>, element: &scraper::node::Element) -> 
         "also on ",
         "more:",
     ];
-    if !matches!(element.name(), "p" | "li") {
-        return false;
-    }
-    let (text, links) = text_and_links(node);
     if text == 0 || links * 2 < text {
         return false;
     }
@@ -1011,6 +1018,11 @@ fn render(node: NodeRef<'_, Node>, sizes: &mut TextSizes, out: &mut String) {
 mod tests {
     use super::*;
 
+    /// The article text `main_content` finds in a page.
+    fn body_text(html: &str, title: Option<&str>) -> String {
+        main_content(&Html::parse_document(html), title).text
+    }
+
     #[test]
     fn link_lists_labels_and_repeated_captions_inside_the_article_go() {
         let paragraph =
@@ -1025,8 +1037,7 @@ mod tests {
              <p>{p} Ferries <a href=/3>resume</a> on Friday.</p></div></body></html>",
             p = paragraph.repeat(3)
         );
-        let document = Html::parse_document(&html);
-        let text = main_content(&document, None).text;
+        let text = body_text(&html, None);
         assert_eq!(text.matches("The harbour at dawn").count(), 1, "{text}");
         assert!(!text.contains("Advertisement"), "{text}");
         assert!(!text.contains("Fishermen count the cost"), "{text}");
@@ -1053,8 +1064,7 @@ mod tests {
             section("Heron", 4),
             section("Swift", 3),
         );
-        let document = Html::parse_document(&html);
-        let text = main_content(&document, None).text;
+        let text = body_text(&html, None);
         for name in ["Falcon ran", "Heron ran", "Swift ran"] {
             assert!(text.contains(name), "{name} missing from {text}");
         }
@@ -1079,8 +1089,7 @@ mod tests {
             s = story.repeat(2),
             r = related.repeat(2),
         );
-        let document = Html::parse_document(&html);
-        let text = main_content(&document, Some("Rescuers reach village")).text;
+        let text = body_text(&html, Some("Rescuers reach village"));
         assert!(text.starts_with("Rescuers reached the village"), "{text}");
         assert!(!text.contains("Another post"), "{text}");
         assert!(!text.contains("Hidden copy"), "{text}");
@@ -1100,8 +1109,7 @@ mod tests {
              </body></html>",
             s = story.repeat(3),
         );
-        let document = Html::parse_document(&html);
-        let text = main_content(&document, None).text;
+        let text = body_text(&html, None);
         assert!(text.starts_with("The typeface began as a logo"), "{text}");
         assert!(!text.contains("hidden promotion"), "{text}");
     }
@@ -1121,8 +1129,7 @@ mod tests {
              <div class=thanks><p>Special thanks to {names}.</p></div></body></html>",
             s = story.repeat(3),
         );
-        let document = Html::parse_document(&html);
-        let text = main_content(&document, None).text;
+        let text = body_text(&html, None);
         assert!(text.starts_with("The typeface began as a logo"), "{text}");
     }
 
@@ -1145,8 +1152,7 @@ mod tests {
             teaser(4),
             s = story.repeat(3),
         );
-        let document = Html::parse_document(&html);
-        let text = main_content(&document, Some("Enrolment open")).text;
+        let text = body_text(&html, Some("Enrolment open"));
         assert!(text.starts_with("The institute opened"), "{text}");
         assert!(!text.contains("pharmacies"), "{text}");
     }
@@ -1162,8 +1168,7 @@ mod tests {
              <a rel=tag href=/t/3>velopark</a></strong></p></div></body></html>",
             s = story.repeat(3),
         );
-        let document = Html::parse_document(&html);
-        let text = main_content(&document, None).text;
+        let text = body_text(&html, None);
         assert!(text.contains("deep space travel, and"), "{text}");
         assert!(!text.contains("velopark"), "{text}");
     }
@@ -1179,8 +1184,7 @@ mod tests {
              <small>05/10/2018 - Health</small><br><br>{s}<br><br><br></div></div></body></html>",
             s = story.repeat(4),
         );
-        let document = Html::parse_document(&html);
-        let text = main_content(&document, Some("Cars broken into")).text;
+        let text = body_text(&html, Some("Cars broken into"));
         assert!(text.contains("The home care team found"), "{text}");
         assert!(!text.contains("Older news"), "{text}");
     }
@@ -1199,8 +1203,7 @@ mod tests {
              <div class=next-prev><p><a href=/n>Next: a monster hatch with 306 HP and a wing</a></p></div></div></body></html>",
             s = story.repeat(3),
         );
-        let document = Html::parse_document(&html);
-        let text = main_content(&document, None).text;
+        let text = body_text(&html, None);
         assert!(text.contains("Vote for the band"), "{text}");
         for absent in ["Who will make", "Fans really want", "monster hatch"] {
             assert!(!text.contains(absent), "{absent} in {text}");
@@ -1245,8 +1248,7 @@ mod tests {
              <p>{s}</p></div></body></html>",
             s = story.repeat(2),
         );
-        let document = Html::parse_document(&html);
-        let text = main_content(&document, None).text;
+        let text = body_text(&html, None);
         for absent in ["CO-FOUNDER", "China plague", "Don't miss", "Image 2 of 5"] {
             assert!(!text.contains(absent), "{absent} in {text}");
         }
@@ -1280,8 +1282,7 @@ mod tests {
           <aside class="related"><p>Related: ten other storms you may have forgotten, all of them terrible, every single one.</p></aside>
           <footer><p>Copyright 2026 Example News, all rights reserved, every single one of them.</p></footer>
         </body></html>"##;
-        let document = Html::parse_document(html);
-        let text = main_content(&document, Some("Storm hits the coast")).text;
+        let text = body_text(html, Some("Storm hits the coast"));
         assert!(text.starts_with("The storm reached the coast"), "{text}");
         assert!(text.contains("could rise further by Tuesday."), "{text}");
         for absent in [

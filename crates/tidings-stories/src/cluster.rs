@@ -144,22 +144,6 @@ impl StoryClusterer {
         dots
     }
 
-    /// The most similar story to `v` (cosine with its centroid), skipping
-    /// `exclude`.
-    pub fn best(&self, v: &TermVector, exclude: Option<StoryId>) -> Option<(StoryId, f32)> {
-        let mut best: Option<(StoryId, f32)> = None;
-        for (s, dot) in self.dots(v) {
-            if Some(s) == exclude {
-                continue;
-            }
-            let sim = self.term_cosine(s, dot);
-            if best.is_none_or(|(bs, b)| sim > b || (sim == b && s < bs)) {
-                best = Some((s, sim));
-            }
-        }
-        best
-    }
-
     fn term_cosine(&self, story: StoryId, dot: f32) -> f32 {
         let norm2 = self.stories[&story].norm2;
         if norm2 > 0.0 { dot / norm2.sqrt() } else { 0.0 }

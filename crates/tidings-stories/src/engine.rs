@@ -456,10 +456,14 @@ impl StoryEngine {
                 continue;
             }
             let centroid = self.clusterer.centroid(story);
-            let Some((other, sim)) = self.clusterer.best(&centroid, Some(story)) else {
+            let Some(other) = self
+                .clusterer
+                .best_fit(&centroid, None, Some(story), self.config.merge_threshold)
+                .map(|fit| fit.story)
+            else {
                 continue;
             };
-            if sim < self.config.merge_threshold || self.has_pinned(other) {
+            if self.has_pinned(other) {
                 continue;
             }
             let (into, from) = (story.min(other), story.max(other));

@@ -35,6 +35,37 @@ async fn get(router: &Router, path: &str) -> (StatusCode, axum::http::HeaderMap,
     (status, headers, String::from_utf8(body.to_vec()).unwrap())
 }
 
+/// Publishes one entry, `https://{host}/1`, in `host`'s feed, fetched at
+/// `now`.
+async fn publish_one(
+    db: &TestDatabase,
+    app: &App,
+    ids: &IdGenerator,
+    now: chrono::DateTime<Utc>,
+    (host, title): (&str, &str),
+    content: String,
+    published: chrono::DateTime<Utc>,
+) {
+    let feed = app
+        .follow_url(&format!("https://{host}/rss"))
+        .await
+        .unwrap();
+    let entry = FeedEntry {
+        guid: "1".into(),
+        url: Some(format!("https://{host}/1")),
+        url_key: Some(format!("{host}/1")),
+        content_hash: host.into(),
+        title: Some(title.into()),
+        content: Some(content),
+        published_at: Some(published),
+        ..FeedEntry::default()
+    };
+    db.store()
+        .insert_entries(&feed, &[entry], now, || ArticleId(ids.next(now)))
+        .await
+        .unwrap();
+}
+
 fn site(db: &TestDatabase, clock: &ManualClock) -> (App, Router) {
     let app = App::with_store(
         db.store().clone(),
@@ -301,25 +332,10 @@ async fn stories_show_on_pages(db: &TestDatabase) {
             20,
         ),
     ] {
-        let feed = app
-            .follow_url(&format!("https://{host}/rss"))
-            .await
-            .unwrap();
-        let entry = FeedEntry {
-            guid: "1".into(),
-            url: Some(format!("https://{host}/1")),
-            url_key: Some(format!("{host}/1")),
-            content_hash: host.into(),
-            title: Some(title.into()),
-            // Long enough to be full text: no page to fetch.
-            content: Some(format!("<p>{body}</p><p>{WIRE_FOOTER}</p>")),
-            published_at: Some(now - TimeDelta::minutes(minutes)),
-            ..FeedEntry::default()
-        };
-        db.store()
-            .insert_entries(&feed, &[entry], now, || ArticleId(ids.next(now)))
-            .await
-            .unwrap();
+        // Long enough to be full text: no page to fetch.
+        let content = format!("<p>{body}</p><p>{WIRE_FOOTER}</p>");
+        let published = now - TimeDelta::minutes(minutes);
+        publish_one(db, &app, &ids, now, (host, title), content, published).await;
         publish.push(title);
     }
     let placed = app
@@ -649,24 +665,9 @@ async fn a_story_page_shows_the_models_wording_with_its_sources(db: &TestDatabas
              said the storms had left the harbour exposed all winter. ",
         ),
     ] {
-        let feed = app
-            .follow_url(&format!("https://{host}/rss"))
-            .await
-            .unwrap();
-        let entry = FeedEntry {
-            guid: "1".into(),
-            url: Some(format!("https://{host}/1")),
-            url_key: Some(format!("{host}/1")),
-            content_hash: host.into(),
-            title: Some(title.into()),
-            content: Some(format!("<p>{}</p>", body.repeat(4))),
-            published_at: Some(now - TimeDelta::minutes(30)),
-            ..FeedEntry::default()
-        };
-        db.store()
-            .insert_entries(&feed, &[entry], now, || ArticleId(ids.next(now)))
-            .await
-            .unwrap();
+        let content = format!("<p>{}</p>", body.repeat(4));
+        let published = now - TimeDelta::minutes(30);
+        publish_one(db, &app, &ids, now, (host, title), content, published).await;
     }
     app.place_stories(&tokio_util::sync::CancellationToken::new())
         .await
