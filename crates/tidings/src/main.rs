@@ -15,6 +15,12 @@ use tidings_fetch::{FetchOptions, NetworkPolicy, default_user_agent};
 
 use crate::config::{GlobalArgs, Settings};
 
+/// mimalloc rather than the system allocator: feed parsing and article
+/// extraction allocate many small strings, and glibc's malloc and free were
+/// a tenth of the feed benchmark's profile (see docs/DECISIONS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A self-hosted news engine: follows publishers' feeds and serves a news site.
 #[derive(Debug, Parser)]
 #[command(name = "tidings", version, about, long_about = None)]
