@@ -112,6 +112,8 @@ fn mutated_html_comes_out_inert() {
         r#"<IMG SRC="jav&#x09;ascript:alert(1)"><iframe src=//e></iframe><style>*{}</style>"#,
         r#"<div style="background:url(javascript:x)">d</div><svg onload=x><object data=x>"#,
         r#"<!-- c --><scr<script>ipt>x</script><a href='/rel' title="t&amp;">r</a>"#,
+        r#"<svg><a xlink:href="javascript:x"><animate attributeName=href values=javascript:x /></a><foreignObject><iframe></iframe></foreignObject></svg>"#,
+        r#"<math><maction actiontype=toggle xlink:href="javascript:x"><mi onclick=x>a</mi></maction><annotation-xml><script>x</script></annotation-xml></math>"#,
     ];
     let mut rng = Rng(0x6874_6d6c);
     for round in 0..20_000 {
@@ -132,11 +134,23 @@ fn mutated_html_comes_out_inert() {
             let name: String = tag[1..]
                 .trim_start_matches('/')
                 .chars()
-                .take_while(|c| c.is_ascii_alphanumeric())
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
                 .collect();
             assert!(
+                // SVG and MathML are allowed; their scriptable parts are not.
                 ![
-                    "script", "style", "iframe", "object", "embed", "svg", "applet", "frame"
+                    "script",
+                    "style",
+                    "iframe",
+                    "object",
+                    "embed",
+                    "applet",
+                    "frame",
+                    "foreignobject",
+                    "animate",
+                    "set",
+                    "maction",
+                    "annotation-xml",
                 ]
                 .contains(&name.as_str()),
                 "{tag} in {out}"

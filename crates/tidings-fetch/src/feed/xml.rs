@@ -93,6 +93,8 @@ fn known_prefix(uri: &str) -> Option<&'static str> {
         "http://wellformedweb.org/commentapi" => "wfw",
         "http://purl.org/rss/1.0/modules/wiki" => "wiki",
         "http://www.w3.org/1999/xhtml" => "xhtml",
+        "http://www.w3.org/2000/svg" => "svg",
+        "http://www.w3.org/1998/math/mathml" => "mathml",
         "http://www.w3.org/1999/xlink" => "xlink",
         "http://www.w3.org/xml/1998/namespace" => "xml",
         "http://podlove.org/simple-chapters" => "psc",
@@ -106,6 +108,10 @@ fn known_prefix(uri: &str) -> Option<&'static str> {
 struct Frame<'a> {
     /// The name as written, to match its end tag.
     qname: &'a str,
+    /// The name markup inside a text construct is written with: the local
+    /// name for XHTML, SVG and MathML (HTML knows them unprefixed), else
+    /// the name as written.
+    markup_name: &'a str,
     name: Arc<str>,
     base: Arc<str>,
     lang: Option<Arc<str>>,
@@ -717,6 +723,10 @@ impl<'a> Parser<'a> {
             .and_then(|at| raw.get(at + 1..at + 1 + qname_len))
             .unwrap_or_default();
         let name = self.element_name(qname, start.local_name().into_inner(), known);
+        let markup_name = match known {
+            Some("xhtml" | "svg" | "mathml") => qname.split_once(':').map_or(qname, |(_, l)| l),
+            _ => qname,
+        };
 
         // Inside a text construct every element is markup.
         if let Some(capture) = self.capture.as_mut()
@@ -725,7 +735,7 @@ impl<'a> Parser<'a> {
             // Written out again from what the XML says, so attribute
             // values carry their meaning, escaped once.
             capture.text.push('<');
-            capture.text.push_str(qname);
+            capture.text.push_str(markup_name);
             for (key, value) in &attrs {
                 if key == "xmlns" || key.starts_with("xmlns:") {
                     continue;
@@ -739,6 +749,7 @@ impl<'a> Parser<'a> {
             capture.text.push('>');
             self.frames.push(Frame {
                 qname,
+                markup_name,
                 name,
                 base: self.base_rc(),
                 lang: self.frames.last().and_then(|f| f.lang.clone()),
@@ -776,6 +787,7 @@ impl<'a> Parser<'a> {
         };
         self.frames.push(Frame {
             qname,
+            markup_name,
             name: name.clone(),
             base,
             lang,
@@ -1208,7 +1220,17 @@ impl<'a> Parser<'a> {
         if let Some(capture) = self.capture.as_mut() {
             if capture.depth < depth {
                 // The end of an element inside a text construct.
-                capture.text.push_str(raw);
+                if raw.is_empty() && html::is_void(frame.markup_name) {
+                    // `<br/>`: an end tag would read as a second `<br>`.
+                } else if frame.markup_name == frame.qname && !raw.is_empty() {
+                    capture.text.push_str(raw);
+                } else {
+                    // Also the end of an empty element (`<circle/>`),
+                    // which the reader gives as a start and an end.
+                    capture.text.push_str("</");
+                    capture.text.push_str(frame.markup_name);
+                    capture.text.push('>');
+                }
                 return;
             }
             if capture.depth == depth {
