@@ -104,15 +104,8 @@ pub fn detect_encoding(body: &[u8], content_type: Option<&str>) -> String {
     };
     // RFC 3023: text/xml without a charset is US-ASCII whatever the
     // document says (bytes above 127 are then read as windows-1252).
-    let media_type = content_type
-        .and_then(|c| c.split(';').next())
-        .map(|m| m.trim().to_ascii_lowercase());
     let http_named = label.is_some() && label == http_charset;
-    if !http_named
-        && media_type
-            .as_deref()
-            .is_some_and(|m| m.starts_with("text/") && m.ends_with("xml"))
-    {
+    if !http_named && implies_ascii(content_type) {
         return "us-ascii".to_owned();
     }
     match label {
@@ -130,6 +123,52 @@ pub fn detect_encoding(body: &[u8], content_type: Option<&str>) -> String {
     }
 }
 
+/// The media type of a Content-Type header, lowercased.
+fn media_type(content_type: Option<&str>) -> Option<String> {
+    content_type
+        .and_then(|c| c.split(';').next())
+        .map(|m| m.trim().to_ascii_lowercase())
+        .filter(|m| !m.is_empty())
+}
+
+/// RFC 3023's text types for XML, whose default charset is US-ASCII.
+fn implies_ascii(content_type: Option<&str>) -> bool {
+    media_type(content_type).is_some_and(|m| {
+        m.starts_with("text/") && (m.ends_with("xml") || m == "text/xml-external-parsed-entity")
+    })
+}
+
+/// What is wrong with how a body names its encoding, if anything: the
+/// document is still read (as [`to_utf8`] decides), but a reader should
+/// know its text may not be what the publisher meant.
+pub(crate) fn encoding_fault(body: &[u8], content_type: Option<&str>) -> Option<String> {
+    let http_charset = charset_of(content_type);
+    let media = media_type(content_type);
+    if let Some(media) = &media {
+        let xml_or_json = media.ends_with("xml")
+            || media.ends_with("json")
+            || media.ends_with("-external-parsed-entity")
+            || media.ends_with("/xml-dtd")
+            || media == "application/octet-stream";
+        if !xml_or_json {
+            return Some(format!("served as {media}, not as XML"));
+        }
+    }
+    if let Reading::Labelled { label: None, .. } = reading(body, http_charset)
+        && let Some(declared) = xml_declared_encoding(body)
+    {
+        return Some(format!("unknown encoding {declared:?}, read as UTF-8"));
+    }
+    if http_charset.is_none() && implies_ascii(content_type) && !body.is_ascii() {
+        return Some(
+            "text/xml without a charset means US-ASCII, but the body is not: \
+             read as the document declares"
+                .to_owned(),
+        );
+    }
+    None
+}
+
 /// UTF-8 validation, SIMD-accelerated: every feed body goes through it.
 fn is_utf8(bytes: &[u8]) -> bool {
     simdutf8::basic::from_utf8(bytes).is_ok()
@@ -141,7 +180,7 @@ pub(crate) fn charset_of(content_type: Option<&str>) -> Option<&str> {
         let (name, value) = param.split_once('=')?;
         name.trim()
             .eq_ignore_ascii_case("charset")
-            .then(|| value.trim().trim_matches('"'))
+            .then(|| value.trim().trim_matches(['"', '\'']))
             .filter(|v| !v.is_empty())
     })
 }
@@ -270,5 +309,29 @@ mod tests {
         );
         assert_eq!(charset_of(Some("application/rss+xml")), None);
         assert_eq!(charset_of(None), None);
+        // Single quotes too, as some servers write it.
+        assert_eq!(
+            charset_of(Some("application/atom+xml;charset='us-ascii'")),
+            Some("us-ascii")
+        );
+    }
+
+    #[test]
+    fn misnamed_encodings_are_faults_but_still_read() {
+        let ascii = b"<?xml version=\"1.0\"?><rss version=\"2.0\"></rss>";
+        assert_eq!(encoding_fault(ascii, Some("application/rss+xml")), None);
+        assert_eq!(encoding_fault(ascii, Some("text/xml")), None);
+        assert_eq!(encoding_fault(ascii, None), None);
+        assert!(encoding_fault(ascii, Some("text/plain")).is_some());
+        assert!(encoding_fault(ascii, Some("text/html; charset=utf-8")).is_some());
+        let bogus = b"<?xml version=\"1.0\" encoding=\"bogus\"?><rss></rss>";
+        assert!(encoding_fault(bogus, None).is_some());
+        assert_eq!(encoding_fault(bogus, Some("text/xml; charset=utf-8")), None);
+        // text/xml means US-ASCII without a charset; a UTF-8 body still
+        // reads as UTF-8, but the fault is noted.
+        let utf8 = "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss>é</rss>".as_bytes();
+        assert!(encoding_fault(utf8, Some("text/xml")).is_some());
+        assert_eq!(encoding_fault(utf8, Some("application/xml")), None);
+        assert!(to_utf8(utf8, None).contains('é'));
     }
 }

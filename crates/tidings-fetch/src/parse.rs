@@ -74,9 +74,13 @@ pub fn parse_document(
     }
     // No input may take a worker down: a panic in the XML layer is a
     // malformed feed (see DECISIONS).
-    std::panic::catch_unwind(|| feed::parse_text(&text, base_url, options))
+    let mut document = std::panic::catch_unwind(|| feed::parse_text(&text, base_url, options))
         .unwrap_or_else(|_| Err("the XML parser gave up on this document".to_owned()))
-        .map_err(ParseError::Malformed)
+        .map_err(ParseError::Malformed)?;
+    if document.bozo.is_none() {
+        document.bozo = crate::decode::encoding_fault(body, content_type);
+    }
+    Ok(document)
 }
 
 /// Ingestion is stricter than a reader: a page that is no feed, and a
