@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 
 pub(crate) fn to_utf8(html: &[u8]) -> Cow<'_, str> {
-    crate::mojibake::repair(decoded(html))
+    tidings_text::repair_mojibake(decoded(html))
 }
 
 fn decoded(html: &[u8]) -> Cow<'_, str> {

@@ -12,7 +12,6 @@ mod content;
 mod dates;
 mod decode;
 mod metadata;
-mod mojibake;
 mod rules;
 mod sanitize;
 mod text;

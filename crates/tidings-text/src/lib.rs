@@ -7,14 +7,18 @@
 //! - [`Vocabulary`] interns terms and keeps document frequencies; [`TermVector`]
 //!   is a sparse TF-IDF vector with cosine similarity.
 //! - [`sentences`] splits running text into sentences.
+//! - [`repair_mojibake`] decodes text that was encoded as UTF-8 twice
+//!   (pages and feeds both carry it).
 
 mod analyzer;
+mod mojibake;
 mod sentence;
 mod shingle;
 mod stopwords;
 mod vector;
 
 pub use analyzer::Analyzer;
+pub use mojibake::repair_mojibake;
 pub use sentence::sentences;
 pub use shingle::shingles;
 pub use stopwords::is_stop_word;

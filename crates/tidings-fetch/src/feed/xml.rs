@@ -1328,6 +1328,9 @@ impl<'a> Parser<'a> {
                 value = String::from_utf8_lossy(&bytes).into_owned();
             }
         }
+        // Text a CMS encoded as UTF-8 twice ("â€¦" for "…"), often through
+        // character references, is read once more.
+        value = tidings_text::repair_mojibake(Cow::Owned(value)).into_owned();
         if markup {
             // Atom 1.0 wraps inline XHTML in a <div> that is not content.
             if self.doc.version == "atom10" {

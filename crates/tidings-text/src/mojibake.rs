@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use encoding_rs::WINDOWS_1252;
 
 /// `text` with every run of twice-encoded characters decoded once more.
-pub(crate) fn repair(text: Cow<'_, str>) -> Cow<'_, str> {
+pub fn repair_mojibake(text: Cow<'_, str>) -> Cow<'_, str> {
     let s = &*text;
     let mut out: Option<String> = None;
     // Bytes of `s` before `copied` are in `out` already.
@@ -84,7 +84,7 @@ mod tests {
     use super::*;
 
     fn fixed(text: &str) -> String {
-        repair(Cow::Borrowed(text)).into_owned()
+        repair_mojibake(Cow::Borrowed(text)).into_owned()
     }
 
     #[test]
@@ -110,7 +110,10 @@ mod tests {
             "price: 5 €",
         ] {
             assert_eq!(fixed(text), text);
-            assert!(matches!(repair(Cow::Borrowed(text)), Cow::Borrowed(_)));
+            assert!(matches!(
+                repair_mojibake(Cow::Borrowed(text)),
+                Cow::Borrowed(_)
+            ));
         }
     }
 }
