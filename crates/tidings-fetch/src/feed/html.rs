@@ -529,15 +529,22 @@ impl Sanitizer {
 
     fn text(&mut self, text: &str) {
         let mut rest = text;
-        while let Some(at) = rest.find(['<', '>', '&']) {
+        // A `>` in text opens nothing: it stays as written.
+        while let Some(at) = memchr::memchr2(b'<', b'&', rest.as_bytes()) {
             self.out.push_str(&rest[..at]);
             let c = rest.as_bytes()[at];
             rest = &rest[at + 1..];
             match c {
                 b'<' => self.out.push_str("&lt;"),
-                b'>' => self.out.push_str("&gt;"),
-                // A reference stays as written; a bare `&` is escaped.
-                _ if starts_reference(rest) => self.out.push('&'),
+                // A reference stays as written (`&#X61;` as `&#x61;`); a
+                // bare `&` is escaped.
+                _ if starts_reference(rest) => {
+                    self.out.push('&');
+                    if let Some(hex) = rest.strip_prefix("#X") {
+                        self.out.push_str("#x");
+                        rest = hex;
+                    }
+                }
                 _ => self.out.push_str("&amp;"),
             }
         }
@@ -925,7 +932,8 @@ fn clean_style(style: &str) -> String {
     }
     let mut clean = Vec::new();
     for declaration in text.split(';') {
-        let declaration = declaration.trim();
+        // Trailing space stays with the value, as written.
+        let declaration = declaration.trim_start();
         if declaration.is_empty() {
             continue;
         }
