@@ -4,7 +4,9 @@
 //! puts it above the document's own claim), then the XML declaration, then
 //! UTF-8. Bytes that are not valid in the chosen encoding become U+FFFD
 //! (or, for a document claiming UTF-8 that is not, are read as
-//! windows-1252, the usual truth behind such feeds). The result always
+//! windows-1252, the usual truth behind such feeds). A document that names
+//! no encoding and is not UTF-8 is read in the encoding chardetng (Firefox's
+//! detector) guesses from its bytes. The result always
 //! carries an XML declaration that says UTF-8, so the XML parser does not
 //! decode it a second time.
 
@@ -77,8 +79,14 @@ pub(crate) fn to_utf8<'a>(body: &'a [u8], http_charset: Option<&str>) -> Cow<'a,
         Reading::Labelled {
             encoding,
             declares_utf8,
-            ..
+            label,
         } if encoding == UTF_8 => match simdutf8::basic::from_utf8(body) {
+            Err(_) if label.is_none() => redeclared(
+                guess_encoding(body)
+                    .decode_without_bom_handling(body)
+                    .0
+                    .into_owned(),
+            ),
             Err(_) => redeclared(WINDOWS_1252.decode(body).0.into_owned()),
             Ok(text) if declares_utf8 => Cow::Borrowed(text),
             Ok(text) => redeclared(text.to_owned()),
@@ -119,7 +127,28 @@ pub fn detect_encoding(body: &[u8], content_type: Option<&str>) -> String {
         Some(label) if label.eq_ignore_ascii_case("gb2312") => "gb18030".to_owned(),
         Some(label) => label.trim().trim_matches('"').to_ascii_lowercase(),
         None if is_utf8(body) => "utf-8".to_owned(),
-        None => "windows-1252".to_owned(),
+        None => guessed_name(guess_encoding(body)).to_owned(),
+    }
+}
+
+/// The encoding of a body that names none and is not UTF-8, from its
+/// bytes (chardetng: the statistics Firefox uses for such pages).
+fn guess_encoding(body: &[u8]) -> &'static Encoding {
+    let mut detector = chardetng::EncodingDetector::new();
+    detector.feed(body, true);
+    detector.guess(None, false)
+}
+
+/// A guessed encoding by the name feed readers report it under (those of
+/// the `chardet` library feedparser uses): the legacy standard a document
+/// is written in rather than the superset it is decoded as.
+fn guessed_name(encoding: &'static Encoding) -> &'static str {
+    match encoding.name() {
+        "GBK" | "gb18030" => "GB2312",
+        "windows-874" => "TIS-620",
+        "Shift_JIS" => "SHIFT_JIS",
+        "KOI8-U" => "KOI8-R",
+        name => name,
     }
 }
 
@@ -158,6 +187,14 @@ pub(crate) fn encoding_fault(body: &[u8], content_type: Option<&str>) -> Option<
         && let Some(declared) = xml_declared_encoding(body)
     {
         return Some(format!("unknown encoding {declared:?}, read as UTF-8"));
+    }
+    if let Reading::Labelled { label: None, .. } = reading(body, http_charset)
+        && !is_utf8(body)
+    {
+        return Some(format!(
+            "no encoding named and the body is not UTF-8: read as {}, a guess",
+            guess_encoding(body).name()
+        ));
     }
     if http_charset.is_none() && implies_ascii(content_type) && !body.is_ascii() {
         return Some(
@@ -333,5 +370,37 @@ mod tests {
         assert!(encoding_fault(utf8, Some("text/xml")).is_some());
         assert_eq!(encoding_fault(utf8, Some("application/xml")), None);
         assert!(to_utf8(utf8, None).contains('é'));
+    }
+
+    #[test]
+    fn undeclared_legacy_encodings_are_guessed_from_the_bytes() {
+        for (text, encoding, name) in [
+            (
+                "Наверное, единственное, во что сегодня можно верить безоговорочно, это погода.",
+                encoding_rs::KOI8_R,
+                "KOI8-R",
+            ),
+            (
+                "色々調べてたら、サポートしていないことが判明。もともと使っていなかった。",
+                encoding_rs::SHIFT_JIS,
+                "SHIFT_JIS",
+            ),
+            (
+                "האם תדפיס נייר של אתר אינטרנט שמוצג על מסך משתמש הוא העתק",
+                encoding_rs::WINDOWS_1255,
+                "windows-1255",
+            ),
+        ] {
+            let document = format!("<rss><title>{text}</title></rss>");
+            let (encoded, _, _) = encoding.encode(&document);
+            assert!(to_utf8(&encoded, None).contains(text), "{name}");
+            assert_eq!(detect_encoding(&encoded, None), name);
+            assert!(encoding_fault(&encoded, None).is_some(), "{name}");
+        }
+        // A declared encoding is never second-guessed.
+        let (latin, _, _) =
+            WINDOWS_1252.encode("<?xml version='1.0' encoding='iso-8859-1'?><rss>café</rss>");
+        assert!(to_utf8(&latin, None).contains("café"));
+        assert_eq!(encoding_fault(&latin, None), None);
     }
 }
