@@ -1547,6 +1547,14 @@ impl<'a> Parser<'a> {
                 if value.is_empty() {
                     return;
                 }
+                // An Atom id is an IRI; one written as a path
+                // (`/2026/11/post`) is a reference to resolve, as links are.
+                // Anything else (`tag:…`, `1234`) is kept as written.
+                let value = if value.starts_with('/') && !value.starts_with("//") {
+                    resolve(&base, &value)
+                } else {
+                    value
+                };
                 self.common().id = Some(value);
             }
             "guid" => {
