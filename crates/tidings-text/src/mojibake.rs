@@ -3,12 +3,17 @@
 //! UTF-8 turns every non-ASCII character into two to four characters from
 //! the top of windows-1252. Read back as bytes, such a run is valid UTF-8
 //! again, which text that really means "â€™" practically never is.
+//!
+//! Its cousin is a C1 control character (U+0080–U+009F) in the text:
+//! windows-1252 punctuation read as Latin-1 ("don\u{92}t"). No text means
+//! those invisible controls; they become the punctuation they stand for.
 
 use std::borrow::Cow;
 
 use encoding_rs::WINDOWS_1252;
 
-/// `text` with every run of twice-encoded characters decoded once more.
+/// `text` with every run of twice-encoded characters decoded once more,
+/// and C1 controls read as the windows-1252 characters they stand for.
 pub fn repair_mojibake(text: Cow<'_, str>) -> Cow<'_, str> {
     let s = &*text;
     let mut out: Option<String> = None;
@@ -16,10 +21,16 @@ pub fn repair_mojibake(text: Cow<'_, str>) -> Cow<'_, str> {
     let mut copied = 0;
     let mut at = 0;
     // A run starts with a character from U+00C2 to U+00F4, which UTF-8
-    // writes as 0xC3 and a second byte: look for those bytes only.
-    while let Some(found) = memchr::memchr(0xC3, &s.as_bytes()[at..]) {
+    // writes as 0xC3 and a second byte; a C1 control is 0xC2 and a second
+    // byte: look for those bytes only.
+    while let Some(found) = memchr::memchr2(0xC2, 0xC3, &s.as_bytes()[at..]) {
         let start = at + found;
-        match redecode(&s[start..]) {
+        let repaired = if s.as_bytes()[start] == 0xC2 {
+            punctuation_of_control(&s[start..]).map(|c| (c, 2))
+        } else {
+            redecode(&s[start..])
+        };
+        match repaired {
             Some((decoded, taken)) => {
                 let out = out.get_or_insert_with(|| String::with_capacity(s.len()));
                 out.push_str(&s[copied..start]);
@@ -37,6 +48,18 @@ pub fn repair_mojibake(text: Cow<'_, str>) -> Cow<'_, str> {
         }
         None => text,
     }
+}
+
+/// The windows-1252 character a C1 control at the start of `text` stands
+/// for (the five bytes windows-1252 leaves undefined stay controls).
+fn punctuation_of_control(text: &str) -> Option<char> {
+    let c = text.chars().next()?;
+    let byte = u8::try_from(u32::from(c))
+        .ok()
+        .filter(|b| (0x80..=0x9F).contains(b))?;
+    let bytes = [byte];
+    let (decoded, _) = WINDOWS_1252.decode_without_bom_handling(&bytes);
+    decoded.chars().next().filter(|d| *d != c)
 }
 
 /// The character that `text` starts with once its first characters are
@@ -97,6 +120,18 @@ mod tests {
         );
         assert_eq!(fixed("cafÃ© â€” naÃ¯ve"), "café — naïve");
         assert_eq!(fixed("ðŸ˜€ emoji"), "😀 emoji");
+    }
+
+    #[test]
+    fn c1_controls_are_the_punctuation_they_stand_for() {
+        assert_eq!(
+            fixed("don\u{92}t \u{93}quote\u{94} \u{85}"),
+            "don’t “quote” …"
+        );
+        // Undefined in windows-1252: left alone.
+        assert_eq!(fixed("a\u{81}b"), "a\u{81}b");
+        // A twice-encoded run still reads whole.
+        assert_eq!(fixed("it\u{e2}\u{80}\u{99}s"), "it’s");
     }
 
     #[test]

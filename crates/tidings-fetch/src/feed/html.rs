@@ -536,11 +536,16 @@ impl Sanitizer {
             rest = &rest[at + 1..];
             match c {
                 b'<' => self.out.push_str("&lt;"),
-                // A reference stays as written (`&#X61;` as `&#x61;`); a
-                // bare `&` is escaped.
+                // A reference stays as written (`&#X61;` as `&#x61;`, and
+                // one to a C1 control as the windows-1252 character it
+                // stands for, as browsers read it); a bare `&` is escaped.
                 _ if starts_reference(rest) => {
                     self.out.push('&');
-                    if let Some(hex) = rest.strip_prefix("#X") {
+                    if let Some((punctuation, used)) = c1_reference(rest) {
+                        self.out
+                            .push_str(&format!("#x{:x};", u32::from(punctuation)));
+                        rest = &rest[used..];
+                    } else if let Some(hex) = rest.strip_prefix("#X") {
                         self.out.push_str("#x");
                         rest = hex;
                     }
@@ -760,6 +765,23 @@ fn reference_digits(number: &str) -> (&str, u32, usize) {
         .take_while(|b| (*b as char).is_digit(radix))
         .count();
     (&digits[..len], radix, number.len() - digits.len() + len)
+}
+
+/// After `&`: a numeric reference to a C1 control (`#146;`), the
+/// windows-1252 character it stands for, and the bytes it takes (`;` too).
+fn c1_reference(after: &str) -> Option<(char, usize)> {
+    let number = after.strip_prefix('#')?;
+    let (digits, radix, used) = reference_digits(number);
+    let byte = u32::from_str_radix(digits, radix)
+        .ok()
+        .and_then(|n| u8::try_from(n).ok())
+        .filter(|b| (0x80..=0x9F).contains(b))?;
+    let bytes = [byte];
+    let (decoded, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&bytes);
+    let punctuation = decoded.chars().next().filter(|c| u32::from(*c) > 0x9F)?;
+    number[used..]
+        .starts_with(';')
+        .then_some((punctuation, 1 + used + 1))
 }
 
 /// Whether the text after a `&` makes it a character reference or a
@@ -1155,6 +1177,18 @@ mod tests {
                 assert!(!out.contains(bad), "{vector} → {out}");
             }
         }
+    }
+
+    #[test]
+    fn references_to_c1_controls_are_the_punctuation_they_stand_for() {
+        assert_eq!(
+            clean(
+                "<p>don&#146;t &#x93;q&#X94; &#129; &#X61;</p>".into(),
+                "",
+                true
+            ),
+            "<p>don&#x2019;t &#x201c;q&#x201d; &#129; &#x61;</p>"
+        );
     }
 
     #[test]
