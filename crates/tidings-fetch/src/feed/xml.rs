@@ -765,7 +765,13 @@ impl<'a> Parser<'a> {
             self.finish_capture(capture);
         }
 
-        let base = match get(&attrs, "xml:base") {
+        // CDF names its base with a plain `BASE` attribute.
+        let declared_base = get(&attrs, "xml:base").or_else(|| {
+            (self.doc.version == "cdf" && matches!(&*name, "channel" | "item"))
+                .then(|| get(&attrs, "base"))
+                .flatten()
+        });
+        let base = match declared_base {
             Some(b) if self.base().is_empty() => Arc::from(b.trim()),
             // A base that is no web address (`javascript:`…) is ignored.
             Some(b) => {
