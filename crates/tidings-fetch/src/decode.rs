@@ -6,9 +6,9 @@
 //! (or, for a document claiming UTF-8 that is not, are read as
 //! windows-1252, the usual truth behind such feeds). A document that names
 //! no encoding and is not UTF-8 is read in the encoding chardetng (Firefox's
-//! detector) guesses from its bytes. The result always
-//! carries an XML declaration that says UTF-8, so the XML parser does not
-//! decode it a second time.
+//! detector) guesses from its bytes. The result always carries an XML
+//! declaration that says UTF-8, so the XML parser does not decode it a
+//! second time.
 
 use std::borrow::Cow;
 
@@ -183,18 +183,16 @@ pub(crate) fn encoding_fault(body: &[u8], content_type: Option<&str>) -> Option<
             return Some(format!("served as {media}, not as XML"));
         }
     }
-    if let Reading::Labelled { label: None, .. } = reading(body, http_charset)
-        && let Some(declared) = xml_declared_encoding(body)
-    {
-        return Some(format!("unknown encoding {declared:?}, read as UTF-8"));
-    }
-    if let Reading::Labelled { label: None, .. } = reading(body, http_charset)
-        && !is_utf8(body)
-    {
-        return Some(format!(
-            "no encoding named and the body is not UTF-8: read as {}, a guess",
-            guess_encoding(body).name()
-        ));
+    if let Reading::Labelled { label: None, .. } = reading(body, http_charset) {
+        if let Some(declared) = xml_declared_encoding(body) {
+            return Some(format!("unknown encoding {declared:?}, read as UTF-8"));
+        }
+        if !is_utf8(body) {
+            return Some(format!(
+                "no encoding named and the body is not UTF-8: read as {}, a guess",
+                guess_encoding(body).name()
+            ));
+        }
     }
     if http_charset.is_none() && implies_ascii(content_type) && !body.is_ascii() {
         return Some(
