@@ -619,7 +619,14 @@ impl Sanitizer {
                     style => escape_attribute(&style),
                 }
             } else if is_url_attribute(key) {
-                escape_attribute(&self.url(&decode_references(raw)))
+                let url = decode_references(raw);
+                if vocabulary != Vocabulary::Html && url.trim_start().starts_with('#') {
+                    // A reference inside the drawing (`<use href="#leaf">`)
+                    // stays one: resolved, it would point at another page.
+                    escape_attribute(url.trim())
+                } else {
+                    escape_attribute(&self.url(&url))
+                }
             } else {
                 // As written, with only what would break the quoting escaped.
                 let mut value = String::with_capacity(raw.len());
@@ -1201,6 +1208,15 @@ mod tests {
                 true
             ),
             r#"<svg viewBox="0 0 10 10" xmlns="http://www.w3.org/2000/svg"><linearGradient id="g" /><circle fill="url(#g)" r="5"></circle></svg>"#
+        );
+        // References inside the drawing stay inside it.
+        assert_eq!(
+            clean(
+                r##"<svg><symbol id="s"></symbol><use xlink:href="#s"/><a href="/p"><text>t</text></a></svg>"##.into(),
+                "http://a.example/feed",
+                true
+            ),
+            r##"<svg xmlns="http://www.w3.org/2000/svg"><symbol id="s"></symbol><use xlink:href="#s" xmlns:xlink="http://www.w3.org/1999/xlink" /><a href="http://a.example/p"><text>t</text></a></svg>"##
         );
         // An SVG element outside `<svg>` is not allowed, nor SVG's
         // attributes on HTML.
