@@ -77,7 +77,9 @@ pub fn parse_document(
     let mut document = std::panic::catch_unwind(|| feed::parse_text(&text, base_url, options))
         .unwrap_or_else(|_| Err("the XML parser gave up on this document".to_owned()))
         .map_err(ParseError::Malformed)?;
-    if document.bozo.is_none() {
+    // How the body names its encoding is a fault of a feed; a document
+    // that is no feed has a plainer one (no feed root), said elsewhere.
+    if document.bozo.is_none() && !document.version.is_empty() {
         document.bozo = crate::decode::encoding_fault(body, content_type);
     }
     Ok(document)
@@ -575,6 +577,21 @@ mod tests {
             parse_feed(b"{\"not\": \"a feed\"", None, BASE),
             Err(ParseError::Malformed(_))
         ));
+        // XML that is no feed says so, whatever it was served as.
+        assert_eq!(
+            parse_feed(b"<note>hi</note>", Some("text/plain"), BASE),
+            Err(ParseError::Malformed(
+                "no RSS, Atom or JSON Feed root element".to_owned()
+            ))
+        );
+        // A feed served as text/plain is a feed with a fault, still read.
+        let feed = parse_feed(
+            b"<rss version=\"2.0\"><channel><item><guid>1</guid><title>t</title></item></channel></rss>",
+            Some("text/plain"),
+            BASE,
+        )
+        .unwrap();
+        assert_eq!(feed.entries.len(), 1);
     }
 
     #[test]
