@@ -69,12 +69,20 @@ impl App {
                 (Err("the server answered 304 to a plain GET".into()), None)
             }
             Ok(Fetched::Body {
-                body, final_url, ..
+                body,
+                final_url,
+                content_type,
+                ..
             }) => {
                 let rules = self.config.site_rules.clone();
                 tokio::task::spawn_blocking(move || {
                     let base = url::Url::parse(&final_url).ok();
-                    let article = tidings_extract::extract_with_rules(&body, base.as_ref(), &rules);
+                    let article = tidings_extract::extract_response(
+                        &body,
+                        content_type.as_deref(),
+                        base.as_ref(),
+                        &rules,
+                    );
                     let identity = page_identity(&final_url, article.canonical_url.as_deref());
                     if article.text.chars().count() < MIN_ARTICLE_CHARS {
                         return (

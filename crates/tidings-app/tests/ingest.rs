@@ -29,6 +29,7 @@ tidings_store::on_both_databases!(
     teasers_get_their_full_article_from_the_page,
     a_page_reached_by_another_address_is_the_same_article,
     a_site_rule_names_the_body,
+    a_page_is_read_in_the_charset_its_server_names,
 );
 
 /// Requests the publisher received, by path.
@@ -92,6 +93,29 @@ async fn publisher() -> (String, Hits) {
             get(|| async { rss("Teasers", &[("t1", "/story/full"), ("t2", "/story/missing")]) }),
         )
         .route("/story/full", get(|| async { harbour_page(None) }))
+        // A Russian page in windows-1251: its server says so, its own
+        // (stale) meta tag says Latin-1, and the server is right.
+        .route(
+            "/teaser-1251.xml",
+            get(|| async { rss("Cyrillic", &[("c1", "/story/cyrillic")]) }),
+        )
+        .route(
+            "/story/cyrillic",
+            get(|| async {
+                let paragraph = "Совет в четверг проголосовал за восстановление стены \
+                    гавани, и инженеры сказали, что работа займёт два года.";
+                let page = format!(
+                    "<html><head><meta charset=\"iso-8859-1\"><title>Стена</title></head><body><article>\
+                     <h1>Стену гавани восстановят</h1><p>{paragraph}</p><p>{paragraph}</p>\
+                     <p>{paragraph}</p></article></body></html>"
+                );
+                let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(&page);
+                (
+                    [(header::CONTENT_TYPE, "text/html; charset=windows-1251")],
+                    bytes.into_owned(),
+                )
+            }),
+        )
         // The same article behind a link shortener, and as an AMP copy that
         // names its canonical address.
         .route("/short/77", get(|| async { Redirect::permanent("/story/full") }))
@@ -573,4 +597,19 @@ async fn a_site_rule_names_the_body(db: &TestDatabase) {
     let article = app.article(card.id).await.unwrap();
     assert_eq!(article.body_source(), tidings_core::BodySource::Rules);
     assert!(article.body_html.unwrap().contains("harbour wall"));
+}
+
+async fn a_page_is_read_in_the_charset_its_server_names(db: &TestDatabase) {
+    let (base, _) = publisher().await;
+    let app = app(db, true, Arc::new(SystemClock));
+    app.follow_url(&format!("{base}/teaser-1251.xml"))
+        .await
+        .unwrap();
+    app.fetch_due(false, &()).await.unwrap();
+    let stop = tokio_util::sync::CancellationToken::new();
+    assert_eq!(app.extract_pending(&stop).await.unwrap().extracted, 1);
+    let card = db.store().latest_articles(10).await.unwrap().remove(0);
+    let article = app.article(card.id).await.unwrap();
+    let body = article.body_html.unwrap();
+    assert!(body.contains("проголосовал за восстановление"), "{body}");
 }

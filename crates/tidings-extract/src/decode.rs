@@ -1,29 +1,43 @@
-//! Page bytes to UTF-8: a byte-order mark, then a `<meta charset>` (or
-//! `http-equiv` Content-Type) in the first 2 KiB, then UTF-8, read as
-//! windows-1252 when it is not valid UTF-8; text encoded twice is repaired.
+//! Page bytes to UTF-8: a byte-order mark, then the HTTP charset, then a
+//! `<meta charset>` (or `http-equiv` Content-Type) in the first 2 KiB, then
+//! UTF-8 (the order HTML gives them). A page that
+//! declares UTF-8 and is not is read as windows-1252 (a Western CMS's usual
+//! mistake); one that declares nothing and is not UTF-8 is read in the
+//! encoding chardetng (Firefox's detector) guesses. Text encoded twice is
+//! repaired.
 
 use std::borrow::Cow;
 
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 
-pub(crate) fn to_utf8(html: &[u8]) -> Cow<'_, str> {
-    tidings_text::repair_mojibake(decoded(html))
+pub(crate) fn to_utf8<'h>(html: &'h [u8], content_type: Option<&str>) -> Cow<'h, str> {
+    tidings_text::repair_mojibake(decoded(html, content_type))
 }
 
-fn decoded(html: &[u8]) -> Cow<'_, str> {
+fn decoded<'h>(html: &'h [u8], content_type: Option<&str>) -> Cow<'h, str> {
     if let Some((encoding, bom)) = Encoding::for_bom(html) {
         return encoding.decode_without_bom_handling(&html[bom..]).0;
     }
-    let declared = declared_charset(&html[..html.len().min(2048)])
+    let declared = http_charset(content_type)
         .and_then(|label| Encoding::for_label(label.as_bytes()))
-        .unwrap_or(UTF_8);
-    if declared == UTF_8 {
-        match std::str::from_utf8(html) {
+        .or_else(|| {
+            declared_charset(&html[..html.len().min(2048)])
+                .and_then(|label| Encoding::for_label(label.as_bytes()))
+        });
+    match declared {
+        Some(encoding) if encoding != UTF_8 => encoding.decode_without_bom_handling(html).0,
+        _ => match std::str::from_utf8(html) {
             Ok(text) => Cow::Borrowed(text),
-            Err(_) => WINDOWS_1252.decode_without_bom_handling(html).0,
-        }
-    } else {
-        declared.decode_without_bom_handling(html).0
+            Err(_) if declared.is_some() => WINDOWS_1252.decode_without_bom_handling(html).0,
+            Err(_) => {
+                let mut detector = chardetng::EncodingDetector::new();
+                detector.feed(html, true);
+                detector
+                    .guess(None, false)
+                    .decode_without_bom_handling(html)
+                    .0
+            }
+        },
     }
 }
 
@@ -101,6 +115,17 @@ pub(crate) fn limit_depth(html: &str, max: usize) -> &str {
     html
 }
 
+/// The charset parameter of a Content-Type header.
+fn http_charset(content_type: Option<&str>) -> Option<&str> {
+    content_type?.split(';').skip(1).find_map(|param| {
+        let (name, value) = param.split_once('=')?;
+        name.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| value.trim().trim_matches(['"', '\'']))
+            .filter(|v| !v.is_empty())
+    })
+}
+
 fn declared_charset(head: &[u8]) -> Option<String> {
     let head = String::from_utf8_lossy(head).to_ascii_lowercase();
     let at = head.find("charset=")? + "charset=".len();
@@ -138,11 +163,35 @@ mod tests {
     fn meta_charset_is_honoured() {
         let page =
             b"<html><head><meta charset=\"windows-1251\"></head><body>\xcf\xf0\xe8</body></html>";
-        assert!(to_utf8(page).contains("При"));
+        assert!(to_utf8(page, None).contains("При"));
         let page =
             b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-1\">caf\xe9";
-        assert!(to_utf8(page).ends_with("café"));
-        assert!(matches!(to_utf8("plain ü".as_bytes()), Cow::Borrowed(_)));
-        assert!(to_utf8(b"broken \xe9 utf8").contains('é'));
+        assert!(to_utf8(page, None).ends_with("café"));
+        assert!(matches!(
+            to_utf8("plain ü".as_bytes(), None),
+            Cow::Borrowed(_)
+        ));
+        assert!(to_utf8(b"broken \xe9 utf8", None).contains('é'));
+        // Declared UTF-8 that is not: windows-1252, the usual truth.
+        assert!(to_utf8(b"<meta charset=utf-8>\x93quoted\x94", None).contains("“quoted”"));
+    }
+
+    #[test]
+    fn the_http_charset_outranks_the_page() {
+        let page = b"<meta charset=\"iso-8859-1\"><p>\xcf\xf0\xe8</p>";
+        assert!(to_utf8(page, Some("text/html; charset=windows-1251")).contains("При"));
+        assert!(to_utf8(page, Some("text/html")).contains("Ïðè"));
+    }
+
+    #[test]
+    fn undeclared_pages_in_other_encodings_are_guessed() {
+        let text = "色々調べてたら、サポートしていないことが判明。もともと使っていなかった。";
+        let page = format!("<html><body><p>{text}</p></body></html>");
+        let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(&page);
+        assert!(to_utf8(&bytes, None).contains(text));
+        let text = "Наверное, единственное, во что сегодня можно верить безоговорочно.";
+        let page = format!("<html><body><p>{text}</p></body></html>");
+        let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(&page);
+        assert!(to_utf8(&bytes, None).contains(text));
     }
 }

@@ -72,7 +72,19 @@ pub fn extract(html: &[u8], url: Option<&Url>) -> Extracted {
 /// selectors remove elements first; its `keep` selectors, when they match
 /// anything, name the body instead of the heuristics.
 pub fn extract_with_rules(html: &[u8], url: Option<&Url>, rules: &SiteRules) -> Extracted {
-    let text = decode::to_utf8(html);
+    extract_response(html, None, url, rules)
+}
+
+/// [`extract_with_rules`] for a page fetched over HTTP: the response's
+/// `content_type` names the page's encoding when its charset says one (it
+/// outranks the page's own `<meta charset>`, as in browsers).
+pub fn extract_response(
+    html: &[u8],
+    content_type: Option<&str>,
+    url: Option<&Url>,
+    rules: &SiteRules,
+) -> Extracted {
+    let text = decode::to_utf8(html, content_type);
     let mut document = Html::parse_document(decode::limit_depth(&text, MAX_DEPTH));
     let rule = url
         .and_then(|u| u.host_str())
