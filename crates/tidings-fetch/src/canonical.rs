@@ -53,16 +53,26 @@ pub(crate) fn clean_parsed(mut url: Url) -> Option<Url> {
         return None;
     }
     url.set_fragment(None);
-    if url.query().is_some() {
-        let kept: Vec<(String, String)> = url
-            .query_pairs()
-            .filter(|(name, _)| !is_tracking(name))
-            .map(|(n, v)| (n.into_owned(), v.into_owned()))
+    // Only a query that tracks is rewritten, and then only by dropping the
+    // tracking parameters: the rest stays byte for byte as the publisher
+    // wrote it (re-encoding it, `%20` as `+`, can break a server's reading).
+    if let Some(query) = url.query() {
+        let parts: Vec<&str> = query.split('&').collect();
+        let kept: Vec<&str> = parts
+            .iter()
+            .copied()
+            .filter(|part| {
+                url::form_urlencoded::parse(part.as_bytes())
+                    .next()
+                    .is_none_or(|(name, _)| !is_tracking(&name))
+            })
             .collect();
-        if kept.is_empty() {
+        if kept.len() < parts.len() {
+            let kept: Vec<&str> = kept.into_iter().filter(|p| !p.is_empty()).collect();
+            let query = kept.join("&");
+            url.set_query((!query.is_empty()).then_some(query.as_str()));
+        } else if query.is_empty() {
             url.set_query(None);
-        } else {
-            url.query_pairs_mut().clear().extend_pairs(kept);
         }
     }
     Some(url)
@@ -127,6 +137,19 @@ mod tests {
         assert_eq!(url.as_str(), "https://news.example.com/a/story?id=42");
         let bare = clean_url("https://news.example.com/a?gclid=1&utm_campaign=z").unwrap();
         assert_eq!(bare.as_str(), "https://news.example.com/a");
+        // What stays is kept as the publisher wrote it, encoding and all.
+        let written = "https://x.example/s?q=a%20b&tag=c+d&flag";
+        assert_eq!(clean_url(written).unwrap().as_str(), written);
+        assert_eq!(
+            clean_url("https://x.example/s?q=a%20b&utm_source=rss&flag")
+                .unwrap()
+                .as_str(),
+            "https://x.example/s?q=a%20b&flag"
+        );
+        assert_eq!(
+            clean_url("https://x.example/s?").unwrap().as_str(),
+            "https://x.example/s"
+        );
     }
 
     #[test]
