@@ -18,7 +18,7 @@ use tidings_fetch::feed::{Common, Date, Entry, Meta, Person, Text};
 use tidings_fetch::{detect_encoding, parse_document};
 
 /// Cases that must pass; raise it as the parser improves.
-const FLOOR: usize = 1821;
+const FLOOR: usize = 1823;
 
 /// `$TIDINGS_SHARED_DIR/datasets/feeds`, else `../shared` beside the
 /// checkout.

@@ -384,6 +384,38 @@ fn names_script(value: &str) -> bool {
         .any(|scheme| plain.starts_with(scheme))
 }
 
+/// A URL with its percent-encoded non-ASCII characters written as the
+/// characters (an IRI); every other escape stays as it is.
+fn as_iri(url: &str) -> String {
+    let bytes = url.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        // A run of escapes of bytes above 0x7F, decoded only when they
+        // make whole UTF-8 characters.
+        let mut run = Vec::new();
+        let mut end = at;
+        while end + 3 <= bytes.len()
+            && bytes[end] == b'%'
+            && let Some(byte) = std::str::from_utf8(&bytes[end + 1..end + 3])
+                .ok()
+                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
+            && byte >= 0x80
+        {
+            run.push(byte);
+            end += 3;
+        }
+        if !run.is_empty() && std::str::from_utf8(&run).is_ok() {
+            out.extend_from_slice(&run);
+            at = end;
+        } else {
+            out.push(bytes[at]);
+            at += 1;
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| url.to_owned())
+}
+
 /// `scheme://…`, or a scheme that is never relative (`mailto:`).
 fn written_absolute(value: &str) -> bool {
     if !has_scheme(value) {
@@ -701,8 +733,12 @@ impl Sanitizer {
                     // An absolute URL stays as its author wrote it (only
                     // its scheme mattered); a relative one is resolved.
                     value.to_owned()
-                } else {
+                } else if value.is_ascii() {
                     url
+                } else {
+                    // Resolving percent-encodes the author's letters
+                    // (`À` as `%C3%80`); they are written back as letters.
+                    as_iri(&url)
                 }
             }
             // A relative URL with nothing to resolve against stays as it
@@ -1184,6 +1220,23 @@ mod tests {
                 assert!(!out.contains(bad), "{vector} → {out}");
             }
         }
+    }
+
+    #[test]
+    fn resolved_urls_keep_the_authors_letters() {
+        assert_eq!(
+            clean(
+                r#"<a href="&#192;/caf%C3%A9?q=%22x%22">é</a>"#.into(),
+                "http://a.example/",
+                true
+            ),
+            r#"<a href="http://a.example/À/café?q=%22x%22">é</a>"#
+        );
+        assert_eq!(
+            as_iri("http://a.example/%C3%28%41"),
+            "http://a.example/%C3%28%41"
+        );
+        assert_eq!(as_iri("http://a.example/%E2%82"), "http://a.example/%E2%82");
     }
 
     #[test]

@@ -136,6 +136,9 @@ struct Construct {
     lang: Option<String>,
     /// Inline XHTML: references stay escaped, as markup.
     markup: bool,
+    /// HTML-typed text that came wrapped in a literal XHTML `<div>`, as
+    /// inline XHTML does (a publisher mixing the two): the wrapper goes.
+    xhtml_wrapper: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -730,8 +733,16 @@ impl<'a> Parser<'a> {
 
         // Inside a text construct every element is markup.
         if let Some(capture) = self.capture.as_mut()
-            && capture.construct.is_some()
+            && let Some(construct) = capture.construct.as_mut()
         {
+            if !construct.markup
+                && known == Some("xhtml")
+                && markup_name == "div"
+                && capture.depth + 1 == self.frames.len() + 1
+                && capture.text.trim().is_empty()
+            {
+                construct.xhtml_wrapper = true;
+            }
             // Written out again from what the XML says, so attribute
             // values carry their meaning, escaped once.
             capture.text.push('<');
@@ -848,6 +859,7 @@ impl<'a> Parser<'a> {
                 base: self.base_rc(),
                 lang: self.lang(),
                 markup,
+                xhtml_wrapper: false,
             }),
         });
     }
@@ -1325,6 +1337,7 @@ impl<'a> Parser<'a> {
             base,
             lang,
             markup,
+            xhtml_wrapper,
         } = construct;
         let mut value = value;
         if base64 {
@@ -1337,7 +1350,7 @@ impl<'a> Parser<'a> {
         // Text a CMS encoded as UTF-8 twice ("â€¦" for "…"), often through
         // character references, is read once more.
         value = tidings_text::repair_mojibake(Cow::Owned(value)).into_owned();
-        if markup {
+        if markup || xhtml_wrapper {
             // Atom 1.0 wraps inline XHTML in a <div> that is not content.
             if self.doc.version == "atom10" {
                 value = html::unwrap_xhtml_div(&value);
