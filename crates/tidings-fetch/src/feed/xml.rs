@@ -738,7 +738,8 @@ impl<'a> Parser<'a> {
             if !construct.markup
                 && known == Some("xhtml")
                 && markup_name == "div"
-                && capture.depth + 1 == self.frames.len() + 1
+                // A child of the construct's own element.
+                && capture.depth == self.frames.len()
                 && capture.text.trim().is_empty()
             {
                 construct.xhtml_wrapper = true;
