@@ -9,12 +9,19 @@
 use std::borrow::Cow;
 
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
+use url::Url;
 
-pub(crate) fn to_utf8<'h>(html: &'h [u8], content_type: Option<&str>) -> Cow<'h, str> {
-    tidings_text::repair_mojibake(decoded(html, content_type))
+/// `html` as UTF-8; `url`, where the page came from, helps guess an
+/// encoding the page does not name (a `.jp` site's is likelier Shift_JIS).
+pub(crate) fn to_utf8<'h>(
+    html: &'h [u8],
+    content_type: Option<&str>,
+    url: Option<&Url>,
+) -> Cow<'h, str> {
+    tidings_text::repair_mojibake(decoded(html, content_type, url))
 }
 
-fn decoded<'h>(html: &'h [u8], content_type: Option<&str>) -> Cow<'h, str> {
+fn decoded<'h>(html: &'h [u8], content_type: Option<&str>, url: Option<&Url>) -> Cow<'h, str> {
     if let Some((encoding, bom)) = Encoding::for_bom(html) {
         return encoding.decode_without_bom_handling(&html[bom..]).0;
     }
@@ -30,10 +37,14 @@ fn decoded<'h>(html: &'h [u8], content_type: Option<&str>) -> Cow<'h, str> {
             Ok(text) => Cow::Borrowed(text),
             Err(_) if declared.is_some() => WINDOWS_1252.decode_without_bom_handling(html).0,
             Err(_) => {
+                let tld = url
+                    .and_then(Url::domain)
+                    .and_then(|host| host.trim_end_matches('.').rsplit('.').next())
+                    .map(str::to_ascii_lowercase);
                 let mut detector = chardetng::EncodingDetector::new();
                 detector.feed(html, true);
                 detector
-                    .guess(None, false)
+                    .guess(tld.as_deref().map(str::as_bytes), false)
                     .decode_without_bom_handling(html)
                     .0
             }
@@ -163,24 +174,24 @@ mod tests {
     fn meta_charset_is_honoured() {
         let page =
             b"<html><head><meta charset=\"windows-1251\"></head><body>\xcf\xf0\xe8</body></html>";
-        assert!(to_utf8(page, None).contains("При"));
+        assert!(to_utf8(page, None, None).contains("При"));
         let page =
             b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-1\">caf\xe9";
-        assert!(to_utf8(page, None).ends_with("café"));
+        assert!(to_utf8(page, None, None).ends_with("café"));
         assert!(matches!(
-            to_utf8("plain ü".as_bytes(), None),
+            to_utf8("plain ü".as_bytes(), None, None),
             Cow::Borrowed(_)
         ));
-        assert!(to_utf8(b"broken \xe9 utf8", None).contains('é'));
+        assert!(to_utf8(b"broken \xe9 utf8", None, None).contains('é'));
         // Declared UTF-8 that is not: windows-1252, the usual truth.
-        assert!(to_utf8(b"<meta charset=utf-8>\x93quoted\x94", None).contains("“quoted”"));
+        assert!(to_utf8(b"<meta charset=utf-8>\x93quoted\x94", None, None).contains("“quoted”"));
     }
 
     #[test]
     fn the_http_charset_outranks_the_page() {
         let page = b"<meta charset=\"iso-8859-1\"><p>\xcf\xf0\xe8</p>";
-        assert!(to_utf8(page, Some("text/html; charset=windows-1251")).contains("При"));
-        assert!(to_utf8(page, Some("text/html")).contains("Ïðè"));
+        assert!(to_utf8(page, Some("text/html; charset=windows-1251"), None).contains("При"));
+        assert!(to_utf8(page, Some("text/html"), None).contains("Ïðè"));
     }
 
     #[test]
@@ -188,10 +199,13 @@ mod tests {
         let text = "色々調べてたら、サポートしていないことが判明。もともと使っていなかった。";
         let page = format!("<html><body><p>{text}</p></body></html>");
         let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(&page);
-        assert!(to_utf8(&bytes, None).contains(text));
+        assert!(to_utf8(&bytes, None, None).contains(text));
+        // The site's top-level domain is a hint, not a rule.
+        let site = Url::parse("https://news.example.jp/a/1").unwrap();
+        assert!(to_utf8(&bytes, None, Some(&site)).contains(text));
         let text = "Наверное, единственное, во что сегодня можно верить безоговорочно.";
         let page = format!("<html><body><p>{text}</p></body></html>");
         let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(&page);
-        assert!(to_utf8(&bytes, None).contains(text));
+        assert!(to_utf8(&bytes, None, None).contains(text));
     }
 }

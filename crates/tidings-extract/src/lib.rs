@@ -84,7 +84,7 @@ pub fn extract_response(
     url: Option<&Url>,
     rules: &SiteRules,
 ) -> Extracted {
-    let text = decode::to_utf8(html, content_type);
+    let text = decode::to_utf8(html, content_type, url);
     let mut document = Html::parse_document(decode::limit_depth(&text, MAX_DEPTH));
     let rule = url
         .and_then(|u| u.host_str())

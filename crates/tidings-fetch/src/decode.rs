@@ -63,7 +63,13 @@ fn reading<'a>(body: &'a [u8], http_charset: Option<&'a str>) -> Reading<'a> {
     }
 }
 
-pub(crate) fn to_utf8<'a>(body: &'a [u8], http_charset: Option<&str>) -> Cow<'a, str> {
+/// `body` as UTF-8; `url`, where it came from, helps guess an encoding the
+/// body does not name (a `.jp` site's is likelier Shift_JIS).
+pub(crate) fn to_utf8<'a>(
+    body: &'a [u8],
+    http_charset: Option<&str>,
+    url: Option<&str>,
+) -> Cow<'a, str> {
     let redeclared = |text: String| Cow::Owned(declare_utf8(text));
     match reading(body, http_charset) {
         Reading::Utf32 { big_endian, skip } => redeclared(decode_utf32(&body[skip..], big_endian)),
@@ -82,7 +88,7 @@ pub(crate) fn to_utf8<'a>(body: &'a [u8], http_charset: Option<&str>) -> Cow<'a,
             label,
         } if encoding == UTF_8 => match simdutf8::basic::from_utf8(body) {
             Err(_) if label.is_none() => redeclared(
-                guess_encoding(body)
+                guess_encoding(body, url)
                     .decode_without_bom_handling(body)
                     .0
                     .into_owned(),
@@ -127,16 +133,29 @@ pub fn detect_encoding(body: &[u8], content_type: Option<&str>) -> String {
         Some(label) if label.eq_ignore_ascii_case("gb2312") => "gb18030".to_owned(),
         Some(label) => label.trim().trim_matches('"').to_ascii_lowercase(),
         None if is_utf8(body) => "utf-8".to_owned(),
-        None => guessed_name(guess_encoding(body)).to_owned(),
+        None => guessed_name(guess_encoding(body, None)).to_owned(),
     }
 }
 
 /// The encoding of a body that names none and is not UTF-8, from its
-/// bytes (chardetng: the statistics Firefox uses for such pages).
-fn guess_encoding(body: &[u8]) -> &'static Encoding {
+/// bytes and the top-level domain of its `url` (chardetng: the statistics
+/// Firefox uses for such pages).
+fn guess_encoding(body: &[u8], url: Option<&str>) -> &'static Encoding {
+    let tld = url.and_then(top_level_domain);
     let mut detector = chardetng::EncodingDetector::new();
     detector.feed(body, true);
-    detector.guess(None, false)
+    detector.guess(tld.as_deref().map(str::as_bytes), false)
+}
+
+/// `jp` for `https://news.example.jp/feed`; none for an IP address.
+fn top_level_domain(url: &str) -> Option<String> {
+    let url = url::Url::parse(url).ok()?;
+    let url::Host::Domain(host) = url.host()? else {
+        return None;
+    };
+    let tld = host.trim_end_matches('.').rsplit('.').next()?;
+    (!tld.is_empty() && tld.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        .then(|| tld.to_ascii_lowercase())
 }
 
 /// A guessed encoding by the name feed readers report it under (those of
@@ -170,7 +189,11 @@ fn implies_ascii(content_type: Option<&str>) -> bool {
 /// What is wrong with how a body names its encoding, if anything: the
 /// document is still read (as [`to_utf8`] decides), but a reader should
 /// know its text may not be what the publisher meant.
-pub(crate) fn encoding_fault(body: &[u8], content_type: Option<&str>) -> Option<String> {
+pub(crate) fn encoding_fault(
+    body: &[u8],
+    content_type: Option<&str>,
+    url: Option<&str>,
+) -> Option<String> {
     let http_charset = charset_of(content_type);
     let media = media_type(content_type);
     if let Some(media) = &media {
@@ -190,7 +213,7 @@ pub(crate) fn encoding_fault(body: &[u8], content_type: Option<&str>) -> Option<
         if !is_utf8(body) {
             return Some(format!(
                 "no encoding named and the body is not UTF-8: read as {}, a guess",
-                guess_encoding(body).name()
+                guess_encoding(body, url).name()
             ));
         }
     }
@@ -296,15 +319,18 @@ mod tests {
     #[test]
     fn utf8_passes_through_untouched() {
         let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss>é</rss>".as_bytes();
-        assert!(matches!(to_utf8(body, None), Cow::Borrowed(_)));
-        assert!(matches!(to_utf8(body, Some("utf-8")), Cow::Borrowed(_)));
+        assert!(matches!(to_utf8(body, None, None), Cow::Borrowed(_)));
+        assert!(matches!(
+            to_utf8(body, Some("utf-8"), None),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]
     fn declared_latin1_is_converted_and_redeclared() {
         let body = b"<?xml version='1.0' encoding='iso-8859-1'?><rss>caf\xe9</rss>";
         assert_eq!(
-            text(to_utf8(body, None)),
+            text(to_utf8(body, None, None)),
             "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss>café</rss>"
         );
     }
@@ -312,14 +338,14 @@ mod tests {
     #[test]
     fn http_charset_wins_over_the_declaration() {
         let body = b"<?xml version=\"1.0\" encoding=\"utf-8\"?><rss>\xcf\xf0\xe8\xe2\xe5\xf2</rss>";
-        let out = text(to_utf8(body, Some("windows-1251")));
+        let out = text(to_utf8(body, Some("windows-1251"), None));
         assert!(out.ends_with("<rss>Привет</rss>"), "{out}");
     }
 
     #[test]
     fn false_utf8_claims_read_as_windows_1252() {
         let body = b"<?xml version=\"1.0\" encoding=\"utf-8\"?><rss>\x93quoted\x94</rss>";
-        assert!(text(to_utf8(body, None)).contains("\u{201c}quoted\u{201d}"));
+        assert!(text(to_utf8(body, None, None)).contains("\u{201c}quoted\u{201d}"));
     }
 
     #[test]
@@ -328,12 +354,12 @@ mod tests {
         let le: Vec<u8> = doc.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
         let be: Vec<u8> = doc.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
         let expected = "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss>ü</rss>";
-        assert_eq!(text(to_utf8(&le, None)), expected);
-        assert_eq!(text(to_utf8(&be, None)), expected);
+        assert_eq!(text(to_utf8(&le, None, None)), expected);
+        assert_eq!(text(to_utf8(&be, None, None)), expected);
         let with_bom: Vec<u8> = [0xFF, 0xFE].into_iter().chain(le).collect();
-        assert_eq!(text(to_utf8(&with_bom, None)), expected);
+        assert_eq!(text(to_utf8(&with_bom, None, None)), expected);
         let utf32: Vec<u8> = doc.chars().flat_map(|c| (c as u32).to_be_bytes()).collect();
-        assert_eq!(text(to_utf8(&utf32, None)), expected);
+        assert_eq!(text(to_utf8(&utf32, None, None)), expected);
     }
 
     #[test]
@@ -354,20 +380,26 @@ mod tests {
     #[test]
     fn misnamed_encodings_are_faults_but_still_read() {
         let ascii = b"<?xml version=\"1.0\"?><rss version=\"2.0\"></rss>";
-        assert_eq!(encoding_fault(ascii, Some("application/rss+xml")), None);
-        assert_eq!(encoding_fault(ascii, Some("text/xml")), None);
-        assert_eq!(encoding_fault(ascii, None), None);
-        assert!(encoding_fault(ascii, Some("text/plain")).is_some());
-        assert!(encoding_fault(ascii, Some("text/html; charset=utf-8")).is_some());
+        assert_eq!(
+            encoding_fault(ascii, Some("application/rss+xml"), None),
+            None
+        );
+        assert_eq!(encoding_fault(ascii, Some("text/xml"), None), None);
+        assert_eq!(encoding_fault(ascii, None, None), None);
+        assert!(encoding_fault(ascii, Some("text/plain"), None).is_some());
+        assert!(encoding_fault(ascii, Some("text/html; charset=utf-8"), None).is_some());
         let bogus = b"<?xml version=\"1.0\" encoding=\"bogus\"?><rss></rss>";
-        assert!(encoding_fault(bogus, None).is_some());
-        assert_eq!(encoding_fault(bogus, Some("text/xml; charset=utf-8")), None);
+        assert!(encoding_fault(bogus, None, None).is_some());
+        assert_eq!(
+            encoding_fault(bogus, Some("text/xml; charset=utf-8"), None),
+            None
+        );
         // text/xml means US-ASCII without a charset; a UTF-8 body still
         // reads as UTF-8, but the fault is noted.
         let utf8 = "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss>é</rss>".as_bytes();
-        assert!(encoding_fault(utf8, Some("text/xml")).is_some());
-        assert_eq!(encoding_fault(utf8, Some("application/xml")), None);
-        assert!(to_utf8(utf8, None).contains('é'));
+        assert!(encoding_fault(utf8, Some("text/xml"), None).is_some());
+        assert_eq!(encoding_fault(utf8, Some("application/xml"), None), None);
+        assert!(to_utf8(utf8, None, None).contains('é'));
     }
 
     #[test]
@@ -391,14 +423,29 @@ mod tests {
         ] {
             let document = format!("<rss><title>{text}</title></rss>");
             let (encoded, _, _) = encoding.encode(&document);
-            assert!(to_utf8(&encoded, None).contains(text), "{name}");
+            assert!(to_utf8(&encoded, None, None).contains(text), "{name}");
             assert_eq!(detect_encoding(&encoded, None), name);
-            assert!(encoding_fault(&encoded, None).is_some(), "{name}");
+            assert!(encoding_fault(&encoded, None, None).is_some(), "{name}");
         }
         // A declared encoding is never second-guessed.
         let (latin, _, _) =
             WINDOWS_1252.encode("<?xml version='1.0' encoding='iso-8859-1'?><rss>café</rss>");
-        assert!(to_utf8(&latin, None).contains("café"));
-        assert_eq!(encoding_fault(&latin, None), None);
+        assert!(to_utf8(&latin, None, None).contains("café"));
+        assert_eq!(encoding_fault(&latin, None, None), None);
+    }
+
+    #[test]
+    fn the_top_level_domain_helps_the_guess() {
+        assert_eq!(
+            top_level_domain("https://news.example.JP/feed").as_deref(),
+            Some("jp")
+        );
+        assert_eq!(top_level_domain("http://127.0.0.1/feed"), None);
+        assert_eq!(top_level_domain("http://[::1]/feed"), None);
+        assert_eq!(top_level_domain("not a url"), None);
+        let text = "Наверное, единственное, во что сегодня можно верить безоговорочно.";
+        let document = format!("<rss><title>{text}</title></rss>");
+        let (encoded, _, _) = encoding_rs::WINDOWS_1251.encode(&document);
+        assert!(to_utf8(&encoded, None, Some("https://gazeta.example.ru/rss")).contains(text));
     }
 }

@@ -68,7 +68,11 @@ pub fn parse_document(
     base_url: &str,
     options: feed::Options,
 ) -> Result<Document, ParseError> {
-    let text = crate::decode::to_utf8(body, crate::decode::charset_of(content_type));
+    let text = crate::decode::to_utf8(
+        body,
+        crate::decode::charset_of(content_type),
+        Some(base_url),
+    );
     if skip_bom_and_space(text.as_bytes()).is_empty() {
         return Err(ParseError::Empty);
     }
@@ -80,7 +84,7 @@ pub fn parse_document(
     // How the body names its encoding is a fault of a feed; a document
     // that is no feed has a plainer one (no feed root), said elsewhere.
     if document.bozo.is_none() && !document.version.is_empty() {
-        document.bozo = crate::decode::encoding_fault(body, content_type);
+        document.bozo = crate::decode::encoding_fault(body, content_type, Some(base_url));
     }
     Ok(document)
 }
