@@ -1,10 +1,10 @@
 //! Page bytes to UTF-8: a byte-order mark, then the HTTP charset, then a
 //! `<meta charset>` (or `http-equiv` Content-Type) in the first 2 KiB, then
-//! UTF-8 (the order HTML gives them). A page that
-//! declares UTF-8 and is not is read as windows-1252 (a Western CMS's usual
-//! mistake); one that declares nothing and is not UTF-8 is read in the
-//! encoding chardetng (Firefox's detector) guesses. Text encoded twice is
-//! repaired.
+//! UTF-8 (the order HTML gives them). A page that declares UTF-8 and is not
+//! is read as windows-1252 (a Western CMS's usual mistake); one that
+//! declares nothing and is not UTF-8 is read in the encoding
+//! [`tidings_text::encoding::guess_encoding`] guesses. Text encoded twice
+//! is repaired.
 
 use std::borrow::Cow;
 
@@ -25,7 +25,7 @@ fn decoded<'h>(html: &'h [u8], content_type: Option<&str>, url: Option<&Url>) ->
     if let Some((encoding, bom)) = Encoding::for_bom(html) {
         return encoding.decode_without_bom_handling(&html[bom..]).0;
     }
-    let declared = http_charset(content_type)
+    let declared = tidings_text::encoding::charset_of(content_type)
         .and_then(|label| Encoding::for_label(label.as_bytes()))
         .or_else(|| {
             declared_charset(&html[..html.len().min(2048)])
@@ -37,14 +37,7 @@ fn decoded<'h>(html: &'h [u8], content_type: Option<&str>, url: Option<&Url>) ->
             Ok(text) => Cow::Borrowed(text),
             Err(_) if declared.is_some() => WINDOWS_1252.decode_without_bom_handling(html).0,
             Err(_) => {
-                let tld = url
-                    .and_then(Url::domain)
-                    .and_then(|host| host.trim_end_matches('.').rsplit('.').next())
-                    .map(str::to_ascii_lowercase);
-                let mut detector = chardetng::EncodingDetector::new();
-                detector.feed(html, true);
-                detector
-                    .guess(tld.as_deref().map(str::as_bytes), false)
+                tidings_text::encoding::guess_encoding(html, url.and_then(Url::domain))
                     .decode_without_bom_handling(html)
                     .0
             }
@@ -124,17 +117,6 @@ pub(crate) fn limit_depth(html: &str, max: usize) -> &str {
         }
     }
     html
-}
-
-/// The charset parameter of a Content-Type header.
-fn http_charset(content_type: Option<&str>) -> Option<&str> {
-    content_type?.split(';').skip(1).find_map(|param| {
-        let (name, value) = param.split_once('=')?;
-        name.trim()
-            .eq_ignore_ascii_case("charset")
-            .then(|| value.trim().trim_matches(['"', '\'']))
-            .filter(|v| !v.is_empty())
-    })
 }
 
 fn declared_charset(head: &[u8]) -> Option<String> {

@@ -13,8 +13,9 @@
 use std::borrow::Cow;
 
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
+pub(crate) use tidings_text::encoding::charset_of;
 
-/// How a body is to be read: the one decision both [`to_utf8`] and
+/// How a body is to be read: the one decision both [`decode`] and
 /// [`detect_encoding`] rest on.
 enum Reading<'a> {
     /// UTF-32 (encoding_rs does not decode it), after `skip` BOM bytes.
@@ -63,15 +64,29 @@ fn reading<'a>(body: &'a [u8], http_charset: Option<&'a str>) -> Reading<'a> {
     }
 }
 
+/// A body read as UTF-8, with what [`Decoded::fault`] needs to say what
+/// was wrong with how it named its encoding (worked out while decoding,
+/// so nothing is scanned twice).
+pub(crate) struct Decoded<'a> {
+    pub text: Cow<'a, str>,
+    /// The encoding chardetng guessed for a body that names none and is
+    /// not UTF-8.
+    guessed: Option<&'static Encoding>,
+    /// An encoding the XML declaration names that no one knows, read as
+    /// UTF-8 instead.
+    unknown_label: Option<&'a str>,
+}
+
 /// `body` as UTF-8; `url`, where it came from, helps guess an encoding the
 /// body does not name (a `.jp` site's is likelier Shift_JIS).
-pub(crate) fn to_utf8<'a>(
+pub(crate) fn decode<'a>(
     body: &'a [u8],
     http_charset: Option<&str>,
     url: Option<&str>,
-) -> Cow<'a, str> {
+) -> Decoded<'a> {
     let redeclared = |text: String| Cow::Owned(declare_utf8(text));
-    match reading(body, http_charset) {
+    let (mut guessed, mut unknown_label) = (None, None);
+    let text = match reading(body, http_charset) {
         Reading::Utf32 { big_endian, skip } => redeclared(decode_utf32(&body[skip..], big_endian)),
         Reading::Bom { encoding, skip } => redeclared(
             encoding
@@ -86,24 +101,39 @@ pub(crate) fn to_utf8<'a>(
             encoding,
             declares_utf8,
             label,
-        } if encoding == UTF_8 => match simdutf8::basic::from_utf8(body) {
-            Err(_) if label.is_none() => redeclared(
-                guess_encoding(body, url)
-                    .decode_without_bom_handling(body)
-                    .0
-                    .into_owned(),
-            ),
-            Err(_) => redeclared(WINDOWS_1252.decode(body).0.into_owned()),
-            Ok(text) if declares_utf8 => Cow::Borrowed(text),
-            Ok(text) => redeclared(text.to_owned()),
-        },
+        } if encoding == UTF_8 => {
+            if label.is_none() {
+                unknown_label = xml_declared_encoding(body);
+            }
+            match simdutf8::basic::from_utf8(body) {
+                Err(_) if label.is_none() => {
+                    let host = url.and_then(host_of);
+                    let encoding = tidings_text::encoding::guess_encoding(body, host.as_deref());
+                    guessed = Some(encoding);
+                    redeclared(encoding.decode_without_bom_handling(body).0.into_owned())
+                }
+                Err(_) => redeclared(WINDOWS_1252.decode(body).0.into_owned()),
+                Ok(text) if declares_utf8 => Cow::Borrowed(text),
+                Ok(text) => redeclared(text.to_owned()),
+            }
+        }
         Reading::Labelled { encoding, .. } => {
             redeclared(encoding.decode_without_bom_handling(body).0.into_owned())
         }
+    };
+    Decoded {
+        text,
+        guessed,
+        unknown_label,
     }
 }
 
-/// The name of the encoding [`to_utf8`] reads `body` in, as feedparser
+/// The domain name `url` is at (none for an IP address).
+fn host_of(url: &str) -> Option<String> {
+    url::Url::parse(url).ok()?.domain().map(str::to_owned)
+}
+
+/// The name of the encoding [`decode`] reads `body` in, as feedparser
 /// reports it: the label the document or server gave, lower-cased.
 pub fn detect_encoding(body: &[u8], content_type: Option<&str>) -> String {
     let http_charset = charset_of(content_type);
@@ -133,29 +163,8 @@ pub fn detect_encoding(body: &[u8], content_type: Option<&str>) -> String {
         Some(label) if label.eq_ignore_ascii_case("gb2312") => "gb18030".to_owned(),
         Some(label) => label.trim().trim_matches('"').to_ascii_lowercase(),
         None if is_utf8(body) => "utf-8".to_owned(),
-        None => guessed_name(guess_encoding(body, None)).to_owned(),
+        None => guessed_name(tidings_text::encoding::guess_encoding(body, None)).to_owned(),
     }
-}
-
-/// The encoding of a body that names none and is not UTF-8, from its
-/// bytes and the top-level domain of its `url` (chardetng: the statistics
-/// Firefox uses for such pages).
-fn guess_encoding(body: &[u8], url: Option<&str>) -> &'static Encoding {
-    let tld = url.and_then(top_level_domain);
-    let mut detector = chardetng::EncodingDetector::new();
-    detector.feed(body, true);
-    detector.guess(tld.as_deref().map(str::as_bytes), false)
-}
-
-/// `jp` for `https://news.example.jp/feed`; none for an IP address.
-fn top_level_domain(url: &str) -> Option<String> {
-    let url = url::Url::parse(url).ok()?;
-    let url::Host::Domain(host) = url.host()? else {
-        return None;
-    };
-    let tld = host.trim_end_matches('.').rsplit('.').next()?;
-    (!tld.is_empty() && tld.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
-        .then(|| tld.to_ascii_lowercase())
 }
 
 /// A guessed encoding by the name feed readers report it under (those of
@@ -186,61 +195,44 @@ fn implies_ascii(content_type: Option<&str>) -> bool {
     })
 }
 
-/// What is wrong with how a body names its encoding, if anything: the
-/// document is still read (as [`to_utf8`] decides), but a reader should
-/// know its text may not be what the publisher meant.
-pub(crate) fn encoding_fault(
-    body: &[u8],
-    content_type: Option<&str>,
-    url: Option<&str>,
-) -> Option<String> {
-    let http_charset = charset_of(content_type);
-    let media = media_type(content_type);
-    if let Some(media) = &media {
-        let xml_or_json = media.ends_with("xml")
-            || media.ends_with("json")
-            || media.ends_with("-external-parsed-entity")
-            || media.ends_with("/xml-dtd")
-            || media == "application/octet-stream";
-        if !xml_or_json {
-            return Some(format!("served as {media}, not as XML"));
+impl Decoded<'_> {
+    /// What was wrong with how `body` named its encoding, if anything: the
+    /// document is still read (as [`decode`] decided), but a reader should
+    /// know its text may not be what the publisher meant.
+    pub(crate) fn fault(&self, body: &[u8], content_type: Option<&str>) -> Option<String> {
+        if let Some(media) = media_type(content_type) {
+            let xml_or_json = media.ends_with("xml")
+                || media.ends_with("json")
+                || media.ends_with("-external-parsed-entity")
+                || media.ends_with("/xml-dtd")
+                || media == "application/octet-stream";
+            if !xml_or_json {
+                return Some(format!("served as {media}, not as XML"));
+            }
         }
-    }
-    if let Reading::Labelled { label: None, .. } = reading(body, http_charset) {
-        if let Some(declared) = xml_declared_encoding(body) {
+        if let Some(declared) = self.unknown_label {
             return Some(format!("unknown encoding {declared:?}, read as UTF-8"));
         }
-        if !is_utf8(body) {
+        if let Some(guessed) = self.guessed {
             return Some(format!(
                 "no encoding named and the body is not UTF-8: read as {}, a guess",
-                guess_encoding(body, url).name()
+                guessed.name()
             ));
         }
+        if charset_of(content_type).is_none() && implies_ascii(content_type) && !body.is_ascii() {
+            return Some(
+                "text/xml without a charset means US-ASCII, but the body is not: \
+                 read as the document declares"
+                    .to_owned(),
+            );
+        }
+        None
     }
-    if http_charset.is_none() && implies_ascii(content_type) && !body.is_ascii() {
-        return Some(
-            "text/xml without a charset means US-ASCII, but the body is not: \
-             read as the document declares"
-                .to_owned(),
-        );
-    }
-    None
 }
 
 /// UTF-8 validation, SIMD-accelerated: every feed body goes through it.
 fn is_utf8(bytes: &[u8]) -> bool {
     simdutf8::basic::from_utf8(bytes).is_ok()
-}
-
-/// The charset parameter of a Content-Type header.
-pub(crate) fn charset_of(content_type: Option<&str>) -> Option<&str> {
-    content_type?.split(';').skip(1).find_map(|param| {
-        let (name, value) = param.split_once('=')?;
-        name.trim()
-            .eq_ignore_ascii_case("charset")
-            .then(|| value.trim().trim_matches(['"', '\'']))
-            .filter(|v| !v.is_empty())
-    })
 }
 
 fn xml_declared_encoding(body: &[u8]) -> Option<&str> {
@@ -311,6 +303,25 @@ fn utf16_without_bom(body: &[u8]) -> Option<&'static Encoding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn to_utf8<'a>(body: &'a [u8], http_charset: Option<&str>, url: Option<&str>) -> Cow<'a, str> {
+        decode(body, http_charset, url).text
+    }
+
+    fn encoding_fault(
+        body: &[u8],
+        content_type: Option<&str>,
+        url: Option<&str>,
+    ) -> Option<String> {
+        decode(body, charset_of(content_type), url).fault(body, content_type)
+    }
+
+    /// The hint [`decode`] gives the guess for a body from `url`.
+    fn top_level_domain(url: &str) -> Option<String> {
+        host_of(url)
+            .as_deref()
+            .and_then(tidings_text::encoding::top_level_domain)
+    }
 
     fn text(text: Cow<'_, str>) -> String {
         text.into_owned()

@@ -68,23 +68,24 @@ pub fn parse_document(
     base_url: &str,
     options: feed::Options,
 ) -> Result<Document, ParseError> {
-    let text = crate::decode::to_utf8(
+    let decoded = crate::decode::decode(
         body,
         crate::decode::charset_of(content_type),
         Some(base_url),
     );
+    let text = &decoded.text;
     if skip_bom_and_space(text.as_bytes()).is_empty() {
         return Err(ParseError::Empty);
     }
     // No input may take a worker down: a panic in the XML layer is a
     // malformed feed (see DECISIONS).
-    let mut document = std::panic::catch_unwind(|| feed::parse_text(&text, base_url, options))
+    let mut document = std::panic::catch_unwind(|| feed::parse_text(text, base_url, options))
         .unwrap_or_else(|_| Err("the XML parser gave up on this document".to_owned()))
         .map_err(ParseError::Malformed)?;
     // How the body names its encoding is a fault of a feed; a document
     // that is no feed has a plainer one (no feed root), said elsewhere.
     if document.bozo.is_none() && !document.version.is_empty() {
-        document.bozo = crate::decode::encoding_fault(body, content_type, Some(base_url));
+        document.bozo = decoded.fault(body, content_type);
     }
     Ok(document)
 }

@@ -8,9 +8,11 @@
 //!   is a sparse TF-IDF vector with cosine similarity.
 //! - [`sentences`] splits running text into sentences.
 //! - [`repair_mojibake`] decodes text that was encoded as UTF-8 twice
-//!   (pages and feeds both carry it).
+//!   (pages and feeds both carry it); [`encoding`] reads what bytes say of
+//!   their encoding, and guesses it when they say nothing.
 
 mod analyzer;
+pub mod encoding;
 mod mojibake;
 mod sentence;
 mod shingle;

@@ -12,6 +12,8 @@ use std::borrow::Cow;
 
 use encoding_rs::WINDOWS_1252;
 
+use crate::encoding::windows_1252_punctuation;
+
 /// `text` with every run of twice-encoded characters decoded once more,
 /// and C1 controls read as the windows-1252 characters they stand for.
 pub fn repair_mojibake(text: Cow<'_, str>) -> Cow<'_, str> {
@@ -26,7 +28,11 @@ pub fn repair_mojibake(text: Cow<'_, str>) -> Cow<'_, str> {
     while let Some(found) = memchr::memchr2(0xC2, 0xC3, &s.as_bytes()[at..]) {
         let start = at + found;
         let repaired = if s.as_bytes()[start] == 0xC2 {
-            punctuation_of_control(&s[start..]).map(|c| (c, 2))
+            s[start..]
+                .chars()
+                .next()
+                .and_then(windows_1252_punctuation)
+                .map(|c| (c, 2))
         } else {
             redecode(&s[start..])
         };
@@ -48,18 +54,6 @@ pub fn repair_mojibake(text: Cow<'_, str>) -> Cow<'_, str> {
         }
         None => text,
     }
-}
-
-/// The windows-1252 character a C1 control at the start of `text` stands
-/// for (the five bytes windows-1252 leaves undefined stay controls).
-fn punctuation_of_control(text: &str) -> Option<char> {
-    let c = text.chars().next()?;
-    let byte = u8::try_from(u32::from(c))
-        .ok()
-        .filter(|b| (0x80..=0x9F).contains(b))?;
-    let bytes = [byte];
-    let (decoded, _) = WINDOWS_1252.decode_without_bom_handling(&bytes);
-    decoded.chars().next().filter(|d| *d != c)
 }
 
 /// The character that `text` starts with once its first characters are

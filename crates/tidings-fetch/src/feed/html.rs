@@ -815,13 +815,10 @@ fn reference_digits(number: &str) -> (&str, u32, usize) {
 fn c1_reference(after: &str) -> Option<(char, usize)> {
     let number = after.strip_prefix('#')?;
     let (digits, radix, used) = reference_digits(number);
-    let byte = u32::from_str_radix(digits, radix)
+    let punctuation = u32::from_str_radix(digits, radix)
         .ok()
-        .and_then(|n| u8::try_from(n).ok())
-        .filter(|b| (0x80..=0x9F).contains(b))?;
-    let bytes = [byte];
-    let (decoded, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&bytes);
-    let punctuation = decoded.chars().next().filter(|c| u32::from(*c) > 0x9F)?;
+        .and_then(char::from_u32)
+        .and_then(tidings_text::encoding::windows_1252_punctuation)?;
     number[used..]
         .starts_with(';')
         .then_some((punctuation, 1 + used + 1))

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 use rustc_hash::FxHashMap;
+use tidings_text::encoding::windows_1252_punctuation;
 use url::Url;
 
 use super::dates::parse_date;
@@ -290,7 +291,14 @@ pub fn parse<'a>(src: &'a str, base_url: &'a str, options: Options) -> Document 
                     .is_some_and(|c| c.markup);
                 let declared = parser.declared_entity(name);
                 let resolved: Option<Cow<'_, str>> = match reference.resolve_char_ref() {
-                    Ok(Some(c)) => Some(Cow::Owned(windows_1252_control(c).to_string())),
+                    // Old feeds write windows-1252 punctuation as
+                    // references to C1 controls (`&#146;` for an
+                    // apostrophe), as browsers read them; XML takes them
+                    // literally as invisible controls. Readers want what
+                    // was meant.
+                    Ok(Some(c)) => Some(Cow::Owned(
+                        windows_1252_punctuation(c).unwrap_or(c).to_string(),
+                    )),
                     Ok(None) if declared.is_some() => declared.map(Cow::Owned),
                     Ok(None) => match quick_xml::escape::resolve_xml_entity(name) {
                         Some(text) => Some(Cow::Borrowed(text)),
@@ -363,20 +371,6 @@ pub fn parse<'a>(src: &'a str, base_url: &'a str, options: Options) -> Document 
         parser.doc.feed.common.language = parser.options.language.take();
     }
     parser.doc
-}
-
-/// Old feeds write Windows-1252 punctuation as references to C1 control
-/// characters (`&#146;` for an apostrophe), as browsers read them; XML
-/// takes them literally as invisible controls. Readers want what was meant.
-fn windows_1252_control(c: char) -> char {
-    match u8::try_from(u32::from(c)) {
-        Ok(byte @ 0x80..=0x9f) => {
-            let bytes = [byte];
-            let (decoded, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&bytes);
-            decoded.chars().next().unwrap_or(c)
-        }
-        _ => c,
-    }
 }
 
 fn attr_value(attr: &quick_xml::events::attributes::Attribute<'_>) -> String {
